@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrameworksConfig(AppConfig):
+    verbose_name = "Model versions"
+    name = "frameworks"

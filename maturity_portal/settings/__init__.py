@@ -1,0 +1,1 @@
+"""Settings, one module per environment: base, local (embedded default), test, production."""
