@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("frameworks.urls")),
     path("django-admin/", admin.site.urls),
 ]
 
