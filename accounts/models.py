@@ -41,6 +41,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         default=False, help_text="May sign in to the Django admin site (national admins only)."
     )
+    is_national_admin = models.BooleanField(
+        "national admin",
+        default=False,
+        help_text="Manages model versions, rounds, authorities, areas and users; sees everything.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
