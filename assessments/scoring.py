@@ -167,9 +167,11 @@ class AssessmentResult:
 # --- Validation and exact arithmetic -------------------------------------------------------------
 
 
-def _is_number(value: object) -> bool:
+def _is_finite_number(value: object) -> bool:
     # bool is an int subclass; a True/False rating or level is a bug upstream, not a 1 or a 0.
-    return isinstance(value, Real | Decimal) and not isinstance(value, bool)
+    return (
+        isinstance(value, Real | Decimal) and not isinstance(value, bool) and math.isfinite(value)  # type: ignore[arg-type]
+    )
 
 
 def rating_score(rating: RatingValue) -> Fraction:
@@ -181,7 +183,7 @@ def rating_score(rating: RatingValue) -> Fraction:
             return Rating(rating).value_score
         except ValueError:
             pass
-    elif _is_number(rating) and not (isinstance(rating, float) and not math.isfinite(rating)):
+    elif _is_finite_number(rating):
         number = Fraction(rating)
         if number in _RATING_SCORES.values():
             return number
@@ -198,15 +200,10 @@ def _check_level(value: object, what: str) -> int:
 
 
 def _threshold(value: object) -> Fraction:
-    if not _is_number(value):
-        raise ValueError(f"Spread threshold must be a number, not {value!r}")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"Spread threshold must be finite, not {value!r}")
-        # The decimal the setting was written as (0.7, not 0.69999999999999995559).
-        exact = Fraction(repr(value))
-    else:
-        exact = Fraction(value)  # type: ignore[arg-type]
+    if not _is_finite_number(value):
+        raise ValueError(f"Spread threshold must be a finite number, not {value!r}")
+    # A float is taken as the decimal the setting was written as (0.7, not 0.69999999999999995559).
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)  # type: ignore[arg-type]
     if exact < 0:
         raise ValueError(f"Spread threshold must not be negative, not {value!r}")
     return exact
@@ -233,7 +230,11 @@ def _exact_means(ratings_by_level: RatingsByLevel) -> dict[int, Fraction]:
     means: dict[int, Fraction] = {}
     for level in LEVELS:
         ratings = ratings_by_level.get(level)
-        if isinstance(ratings, str | bytes) or not isinstance(ratings, Sequence) or not ratings:
+        if isinstance(ratings, str | bytes) or (
+            ratings is not None and not isinstance(ratings, Sequence)
+        ):
+            raise ValueError(f"Level {level}'s ratings must be a list of ratings, not {ratings!r}")
+        if not ratings:
             raise ValueError(f"Level {level} has no statements: every level needs at least one")
         scores = [rating_score(rating) for rating in ratings]
         means[level] = sum(scores, Fraction(0)) / len(scores)
@@ -249,8 +250,8 @@ def _rounded(value: Fraction) -> float:
 
 
 def _exact_number(value: object, what: str) -> Fraction:
-    if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
-        raise ValueError(f"{what} must be a number, not {value!r}")
+    if not _is_finite_number(value):
+        raise ValueError(f"{what} must be a finite number, not {value!r}")
     return Fraction(value)  # type: ignore[arg-type]
 
 

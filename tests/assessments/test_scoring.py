@@ -460,7 +460,7 @@ GOOD = dim("F", "P", "N", "N")
         ),
         pytest.param(
             lambda: suggest({**GOOD, 2: "partly"}),
-            "Level 2 has no statements",
+            "Level 2's ratings must be a list of ratings, not 'partly'",
             id="level-given-a-string",
         ),
         pytest.param(
@@ -480,10 +480,32 @@ GOOD = dim("F", "P", "N", "N")
             lambda: suggest(GOOD, threshold=-0.1), "must not be negative", id="negative-threshold"
         ),
         pytest.param(
-            lambda: suggest(GOOD, threshold=float("nan")), "must be finite", id="nan-threshold"
+            lambda: suggest(GOOD, threshold=float("nan")),
+            "must be a finite number",
+            id="nan-threshold",
         ),
         pytest.param(
-            lambda: suggest(GOOD, threshold="1.0"), "must be a number", id="string-threshold"
+            lambda: suggest(GOOD, threshold="1.0"),
+            "must be a finite number, not '1.0'",
+            id="string-threshold",
+        ),
+        pytest.param(
+            lambda: suggest(GOOD, threshold=Decimal("NaN")),
+            "must be a finite number",
+            id="decimal-nan-threshold",
+        ),
+        pytest.param(
+            lambda: rating_score(Decimal("0.25")), "Unknown rating Decimal", id="rating-decimal"
+        ),
+        pytest.param(
+            lambda: suggest({**GOOD, 3: {Rating.FULLY}}),
+            "Level 3's ratings must be a list of ratings",
+            id="level-given-a-set",
+        ),
+        pytest.param(
+            lambda: strand_result([2], [float("inf")], rule="minimum"),
+            "Dimension score must be a finite number, not inf",
+            id="strand-score-inf",
         ),
         pytest.param(
             lambda: dimension_level(confirmed=5, moderated=None),
