@@ -5,3 +5,11 @@ from celery import shared_task
 def ping() -> str:
     """Answers "pong": the beat schedule's heartbeat and the worker round-trip check."""
     return "pong"
+
+
+@shared_task(name="core.tasks.sweep_outbox")
+def sweep_outbox() -> int:
+    """Publishes outbox tasks that could not be published when they were recorded."""
+    from .outbox import outbox_sweep
+
+    return outbox_sweep()

@@ -213,6 +213,7 @@ CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "health-ping": {"task": "core.tasks.ping", "schedule": 300.0},
+    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 60.0},
 }
 
 # --- REST framework -----------------------------------------------------------------------------

@@ -8,14 +8,26 @@ STEPS: list[tuple[str, list[str]]] = [
     ("load_authorities", [str(settings.BASE_DIR / "fixtures/authorities/england-upper-tier.csv")]),
     ("seed_demo", []),
 ]
+# Steps that create demo accounts: never wanted on a real deployment (see docs/deployment.md).
+DEMO_STEPS = {"seed_demo"}
 
 
 class Command(BaseCommand):
     help = "Load the shipped model, the reference authorities and the demo data (idempotent)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--without-demo",
+            action="store_true",
+            help="Load the model and reference data only, no demo authorities or accounts.",
+        )
+
     def handle(self, *args, **options) -> None:
         available = get_commands()
         for name, arguments in STEPS:
+            if options["without_demo"] and name in DEMO_STEPS:
+                self.stdout.write(f"Skipping {name}: demo data not requested.")
+                continue
             if name not in available:
                 self.stdout.write(f"Skipping {name}: not part of this build yet.")
                 continue
