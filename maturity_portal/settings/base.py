@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Fail closed: every view needs a signed-in user unless it is marked public (core.access).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Two-factor set-up/verification first, then the authority or area the request acts for.
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -254,3 +257,14 @@ PORTAL_PHASE = env("PORTAL_PHASE", default="beta")
 PORTAL_FEEDBACK_EMAIL = env("PORTAL_FEEDBACK_EMAIL", default="maturity-portal@example.org")
 PORTAL_ENVIRONMENT = "base"
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-portal-2026")
+
+# --- Accounts: sign-in, two-factor, invitations, tenancy (accounts app) -------------------------
+# Signed-in users land on their "acting for" dashboard.
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+# Lock-outs count an email address however it is capitalised.
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+# Absolute links in emails (invitations). Empty: taken from the request's host.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+# Demo data from later features: dotted paths of `seed(data, stdout)` functions that
+# `manage.py seed_demo` calls after the accounts demo data (see accounts/demo.py).
+PORTAL_DEMO_SEEDERS: list[str] = []
