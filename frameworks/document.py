@@ -134,7 +134,7 @@ class FrameworkDocument:
             "slug": self.slug,
             "version": self.version,
             "title": self.title,
-            "status": self.status,
+            "status": str(self.status),
         }
         if self.published_on is not None:
             data["published_on"] = self.published_on
@@ -143,7 +143,7 @@ class FrameworkDocument:
         if self.introduction:
             data["introduction"] = self.introduction
         data["scoring"] = {
-            "strand_rule": self.strand_rule,
+            "strand_rule": str(self.strand_rule),
             "consistency_threshold": float(self.consistency_threshold),
         }
         data["levels"] = [

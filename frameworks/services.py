@@ -217,13 +217,14 @@ def framework_version_load(*, document: FrameworkDocument, actor: User | None = 
     current = framework_document_from_version(existing)
     same_content = current.content_equals(document, ignore_status=True)
     if existing.status != Status.DRAFT:
+        suggestion = next_version_number(document.version)
         if not same_content:
             raise FrameworkFileError(
                 [
                     f"{document.label} is already {existing.status} with different content, and "
                     "a published version cannot be changed. Give your changes a new version "
-                    f'number (set version: to something like "{_next_version(document.version)}")'
-                    " and load the file again."
+                    f'number (set version: to something like "{suggestion}") and load the file '
+                    "again."
                 ]
             )
         message = f"{document.label} is already loaded and matches the file: nothing changed."
@@ -257,7 +258,7 @@ def framework_version_load(*, document: FrameworkDocument, actor: User | None = 
     )
 
 
-def _next_version(version: str) -> str:
+def next_version_number(version: str) -> str:
     parts = version.split(".")
     if parts and parts[-1].isdigit():
         parts[-1] = str(int(parts[-1]) + 1)
@@ -284,10 +285,10 @@ def framework_version_import_draft(*, document: FrameworkDocument, actor: User) 
     if FrameworkVersion.objects.filter(slug=document.slug, version=document.version).exists():
         raise ValidationError(
             f"Version {document.version} of {document.slug} already exists. Change version: in "
-            f'the file to a new number (like "{_next_version(document.version)}") and upload it '
-            "again"
+            f'the file to a new number (like "{next_version_number(document.version)}") and '
+            "upload it again"
         )
-    draft = replace(document, status=Status.DRAFT, published_on=None)
+    draft = replace(document, status=Status.DRAFT.value, published_on=None)
     version = _create_draft(draft)
     _record(version, Action.IMPORTED, actor, draft.summary())
     return version
@@ -302,7 +303,7 @@ def framework_version_clone(
     document = replace(
         framework_document_from_version(source),
         version=number,
-        status=Status.DRAFT,
+        status=Status.DRAFT.value,
         published_on=None,
     )
     if title:
@@ -323,7 +324,7 @@ def framework_version_publish(
         raise ValidationError(f"{version.label} is {version.status}: only a draft can be published")
     try:
         validate_framework_document(
-            replace(framework_document_from_version(version), status=Status.PUBLISHED)
+            replace(framework_document_from_version(version), status=Status.PUBLISHED.value)
         )
     except FrameworkFileError as exc:
         raise ValidationError(exc.messages) from None

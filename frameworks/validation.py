@@ -126,7 +126,8 @@ def _read_yaml(data: bytes | str) -> Any:
         message = f"{_where(exc.mark)}: the field '{exc.name}' appears twice in the same place"
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "the YAML cannot be read"
+        parts = [part for part in (exc.context, exc.problem) if part]
+        problem = ", ".join(parts) or "the YAML cannot be read"
         message = f"{_where(mark)}: the file is not valid YAML ({problem})"
     except yaml.YAMLError as exc:
         message = f"the file is not valid YAML ({exc})"
@@ -579,7 +580,13 @@ class _Checker:
                 )
                 continue
             cell_path = f"{statements_path}.{level_key}"
-            items = self.item_list(raw_cells[level_key], cell_path, minimum=1, what="statement")
+            items = self.item_list(raw_cells[level_key], cell_path, what="statements")
+            if isinstance(raw_cells[level_key], list | type(None)) and not items:
+                self.error(
+                    cell_path,
+                    "has no statements: every dimension needs at least one statement at every "
+                    "level",
+                )
             statements = []
             for position, item in enumerate(items):
                 statement = self.statement(item, f"{cell_path}[{position}]")
