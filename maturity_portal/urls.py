@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("frameworks.urls")),
+    path("", include("assessments.urls")),
     path("django-admin/", admin.site.urls),
 ]
 
