@@ -67,6 +67,11 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     template_name = "accounts/logged_out.html"
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have signed out.")
+        return response
+
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any] | None]:
     pending = request.session.get(PENDING_SESSION_KEY)
