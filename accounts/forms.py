@@ -392,7 +392,9 @@ class ChangeRoleForm(forms.Form):
         self.fields["role"].choices = role_choices(
             tuple(r for r in roles if r in MembershipRole.values)
         )
-        self.helper = gds_helper(Field.radios("role", legend_size=Size.MEDIUM), submit="Save role")
+        self.helper = gds_helper(
+            Field.radios("role", legend_size=Size.LARGE, legend_tag="h1"), submit="Save role"
+        )
 
 
 class AddMembershipForm(forms.Form):

@@ -70,10 +70,12 @@ def area_ids(user: Any) -> frozenset[int]:
     return cached
 
 
-def forget_cached_roles(user: Any) -> None:
-    for name in (_ROLES_CACHE, _AREAS_CACHE):
-        if hasattr(user, name):
-            delattr(user, name)
+def forget_cached_roles(*users: Any) -> None:
+    """Drop the cached roles of these user objects (after a change to their memberships)."""
+    for user in users:
+        for name in (_ROLES_CACHE, _AREAS_CACHE):
+            if hasattr(user, name):
+                delattr(user, name)
 
 
 def role_in(user: Any, authority: "Authority | None") -> str | None:

@@ -205,7 +205,7 @@ def membership_add(
     membership = Membership(user=user, authority=authority, role=role)
     membership.full_clean()
     membership.save()
-    permissions.forget_cached_roles(user)
+    permissions.forget_cached_roles(user, actor)
     security_event_record(
         kind=SecurityEventKind.MEMBERSHIP_ADDED,
         request=request,
@@ -238,7 +238,7 @@ def membership_change_role(
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role", "updated_at"])
-    permissions.forget_cached_roles(membership.user)
+    permissions.forget_cached_roles(membership.user, actor)
     security_event_record(
         kind=SecurityEventKind.ROLE_CHANGED,
         request=request,
@@ -264,7 +264,7 @@ def membership_remove(
     _refuse_if_last_lead(membership, action="remove")
     role = membership.get_role_display()
     membership.delete()
-    permissions.forget_cached_roles(membership.user)
+    permissions.forget_cached_roles(membership.user, actor)
     security_event_record(
         kind=SecurityEventKind.MEMBERSHIP_REMOVED,
         request=request,
@@ -286,7 +286,7 @@ def area_assignment_add(
     assignment = AreaAssignment(user=user, area=area)
     assignment.full_clean()
     assignment.save()
-    permissions.forget_cached_roles(user)
+    permissions.forget_cached_roles(user, actor)
     security_event_record(
         kind=SecurityEventKind.AREA_ASSIGNMENT_ADDED,
         request=request,
@@ -305,7 +305,7 @@ def area_assignment_remove(
         raise PermissionDenied
     user, area = assignment.user, assignment.area
     assignment.delete()
-    permissions.forget_cached_roles(user)
+    permissions.forget_cached_roles(user, actor)
     security_event_record(
         kind=SecurityEventKind.AREA_ASSIGNMENT_REMOVED,
         request=request,

@@ -37,7 +37,7 @@ def accept(client, path, name="Nia New", password=NEW_PASSWORD, confirm=None):
     )
 
 
-# --- Inviting -------------------------------------------------------------------------------------
+# --- Inviting ------------------------------------------------------------------------------------
 
 
 def test_a_lead_invites_an_officer_who_accepts_and_signs_in(
@@ -153,7 +153,7 @@ def test_a_cancelled_invitation_stops_working(tenants, signed_in):
     assert client.post(url).status_code == 404
 
 
-# --- Bad input -------------------------------------------------------------------------------------
+# --- Bad input -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -241,7 +241,7 @@ def test_the_accept_form_needs_a_csrf_token(tenants):
     assert not User.objects.filter(email="x@example.org").exists()
 
 
-# --- National admins invite to any role; existing accounts accept after signing in ----------------
+# --- National admins invite to any role; existing accounts accept after signing in ---------------
 
 
 def test_a_national_admin_invites_an_area_lead(

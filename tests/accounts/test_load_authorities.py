@@ -33,7 +33,7 @@ def test_the_shipped_file_loads_all_153_authorities_and_again_changes_nothing():
     assert Authority.objects.count() == 153
     with SHIPPED.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["kind"] for r in rows} == {k for k in AuthorityKind.values}
+    assert {r["kind"] for r in rows} == set(AuthorityKind.values)
     barnsley = Authority.objects.get(ons_code="E08000038")
     assert barnsley.name == "Barnsley"
     assert barnsley.kind == AuthorityKind.METROPOLITAN_BOROUGH

@@ -1,7 +1,12 @@
 """Every URL pattern must declare who may reach it (core.access). This walks the whole resolver, so
 a view added later without a rule fails here."""
 
-from django.urls import URLPattern, URLResolver, get_resolver
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import converters as url_converters
 
 from core.access import AccessRule, access_rule_of
 
@@ -44,3 +49,152 @@ def test_the_walk_finds_the_views():
     routes = [route for route, _ in all_views()]
     assert "healthz" in routes
     assert "accounts/sign-in/" in routes
+
+
+# --- Anonymous requests for private pages go to sign in ----------------------------------------
+
+SAMPLE_VALUES = {
+    url_converters.IntConverter: "1",
+    url_converters.UUIDConverter: "00000000-0000-0000-0000-000000000000",
+}
+
+
+def walk_patterns(patterns, prefix="", chain=()):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk_patterns(
+                entry.url_patterns, prefix + str(entry.pattern), chain + (entry,)
+            )
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), chain + (entry,), entry.callback
+
+
+def sample_url(route: str, chain) -> str | None:
+    """A concrete URL for a route, with sample values for its parameters (None for regex
+    routes, which have no route syntax to fill in)."""
+    converters = {}
+    for entry in chain:
+        pattern = entry.pattern
+        if not hasattr(pattern, "converters") or not hasattr(pattern, "_route"):
+            return None
+        converters.update(pattern.converters)
+
+    def fill(match: re.Match) -> str:
+        converter = converters.get(match.group(2))
+        return SAMPLE_VALUES.get(type(converter), "sample")
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+
+
+def private_routes():
+    routes = []
+    for route, chain, callback in walk_patterns(get_resolver().url_patterns):
+        if route.startswith(EXEMPT_PREFIXES) or access_rule_of(callback) is AccessRule.PUBLIC:
+            continue
+        url = sample_url(route, chain)
+        if url is not None:
+            routes.append(url)
+    return routes
+
+
+@pytest.mark.django_db
+def test_anonymous_requests_for_every_private_page_redirect_to_sign_in():
+    routes = private_routes()
+    assert "/accounts/people/1/role/" in routes
+    login = reverse("accounts:login")
+    client = Client()
+    for url in routes:
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302, f"{method.__name__.upper()} {url}"
+            assert response["Location"].startswith(f"{login}?next="), url
+
+
+# --- Another authority's objects are a 404 for every role ---------------------------------------
+# Each entry: how to request tenant B's object while acting for tenant A. Later features add their
+# tenant-scoped objects here (by id in the URL, in a form field, in a query string).
+
+
+def _b_membership(world):
+    return world.b.membership(world.b.viewer)
+
+
+def _b_invitation(world):
+    from tests.factories.accounts import invitation_for
+
+    invitation, _ = invitation_for(
+        inviter=world.b.lead,
+        email="b.invitee@example.org",
+        role="viewer",
+        authority=world.b.authority,
+    )
+    return invitation
+
+
+CROSS_TENANT_REQUESTS = {
+    "membership id in the URL (GET)": lambda w: (
+        "get",
+        reverse("accounts:people_change_role", kwargs={"pk": _b_membership(w).pk}),
+        None,
+    ),
+    "membership id in the URL (POST)": lambda w: (
+        "post",
+        reverse("accounts:people_change_role", kwargs={"pk": _b_membership(w).pk}),
+        {"role": "authority_lead"},
+    ),
+    "membership id in the query string": lambda w: (
+        "get",
+        f"{reverse('accounts:people_remove')}?membership={_b_membership(w).pk}",
+        None,
+    ),
+    "membership id in a form field": lambda w: (
+        "post",
+        reverse("accounts:people_remove"),
+        {"membership": _b_membership(w).pk},
+    ),
+    "invitation id in the URL": lambda w: (
+        "post",
+        reverse("accounts:people_invitation_cancel", kwargs={"pk": _b_invitation(w).pk}),
+        None,
+    ),
+    "another area's authorities": lambda w: (
+        "get",
+        reverse("accounts:area_authorities") + f"?area={w.b.area.pk}",
+        None,
+    ),
+    "national pages for an authority": lambda w: (
+        "get",
+        reverse("accounts:national_authority", kwargs={"pk": w.b.authority.pk}),
+        None,
+    ),
+}
+ROLES = ["officer", "authority_lead", "viewer", "area_lead"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(CROSS_TENANT_REQUESTS))
+@pytest.mark.parametrize("role", ROLES)
+def test_another_authority_s_objects_are_404_for_every_role(client, role, case):
+    from accounts.models import Invitation, Membership
+    from tests.factories.accounts import two_tenants
+
+    world = two_tenants()
+    method, url, data = CROSS_TENANT_REQUESTS[case](world)
+    before = (
+        sorted(Membership.objects.values_list("pk", "role")),
+        sorted(Invitation.objects.values_list("pk", "revoked_at")),
+    )
+    client.force_login(world.a.member(role))
+    response = getattr(client, method)(url, data or {})
+    if case == "another area's authorities" and role == "area_lead":
+        # The query string cannot switch the area: the page shows the user's own area only.
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert world.a.authority.name in html and world.b.authority.name not in html
+    else:
+        assert response.status_code == 404, (role, case, response.status_code)
+    after = (
+        sorted(Membership.objects.values_list("pk", "role")),
+        sorted(Invitation.objects.values_list("pk", "revoked_at")),
+    )
+    assert after == before
