@@ -43,6 +43,13 @@ from frameworks.services import next_version_number
 GET_POST = ["GET", "POST"]
 
 
+def _posted(request: HttpRequest, *, files: bool = False) -> tuple[Any, ...]:
+    """A form's data: bound on POST even when nothing was filled in, unbound on GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _version_or_404(pk: int) -> FrameworkVersion:
     try:
         return framework_version_get(pk=pk)
@@ -95,7 +102,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(AccessRule.NATIONAL_ADMIN)
 @require_http_methods(GET_POST)
 def version_import(request: HttpRequest) -> HttpResponse:
-    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    form = FrameworkImportForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             version = services.framework_version_import_draft(
@@ -126,7 +133,7 @@ def _free_version_number(version: FrameworkVersion) -> str:
 @require_http_methods(GET_POST)
 def version_clone(request: HttpRequest, pk: int) -> HttpResponse:
     source = _version_or_404(pk)
-    form = CloneForm(request.POST or None, initial={"version": _free_version_number(source)})
+    form = CloneForm(*_posted(request), initial={"version": _free_version_number(source)})
     if request.method == "POST" and form.is_valid():
         try:
             clone = services.framework_version_clone(
@@ -272,7 +279,7 @@ def _edit(
     except (KeyError, StopIteration):
         raise Http404("No such element") from None
     extra = form_kwargs(contents, element) if form_kwargs else {}
-    form = form_class(request.POST or None, initial=initial(element), **extra)
+    form = form_class(*_posted(request), initial=initial(element), **extra)
     back_url = back(version, element) if back else _version_url(version)
     if request.method == "POST" and form.is_valid():
         try:
