@@ -218,8 +218,12 @@ class ActingForForm(forms.Form):
     def __init__(self, *args, options: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["acting_for"].choices = [(o.key, f"{o.name} – {o.role_label}") for o in options]
+        self.fields["acting_for"].help_text = (
+            "You have more than one role. Choose the authority or area to work on now. You can "
+            "change this at any time with the Switch link at the top of the page."
+        )
         self.helper = gds_helper(
-            Field.radios("acting_for", legend_size=Size.MEDIUM), submit="Continue"
+            Field.radios("acting_for", legend_size=Size.LARGE, legend_tag="h1"), submit="Continue"
         )
 
 
@@ -490,7 +494,9 @@ class AuthorityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AuthorityKind.choices
         self.fields["kind"].widget = forms.RadioSelect(choices=AuthorityKind.choices)
+        self.fields["region"].choices = [("", "Choose a region"), *Region.choices]
         self.fields["area"].empty_label = "No area"
         self.fields["area"].queryset = Area.objects.order_by("name")
         self.helper = gds_helper(

@@ -114,7 +114,9 @@ def authority_get(*, user: Any, pk: Any) -> Authority:
 def authorities_in_area(*, area: Area | None) -> QuerySet[Authority]:
     if area is None:
         return Authority.objects.none()
-    leads = Membership.objects.filter(role=MembershipRole.AUTHORITY_LEAD).select_related("user")
+    leads = Membership.objects.filter(
+        role=MembershipRole.AUTHORITY_LEAD, user__is_active=True
+    ).select_related("user")
     return (
         Authority.objects.filter(area=area, active=True)
         .prefetch_related(Prefetch("memberships", queryset=leads, to_attr="lead_memberships"))

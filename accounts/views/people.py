@@ -179,7 +179,7 @@ def _change_role(request: HttpRequest, scope: PeopleScope, pk: int) -> HttpRespo
     form = ChangeRoleForm(
         request.POST or None,
         roles=roles,
-        legend=f"Role of {membership.user} in {scope.authority}",
+        legend=f"Change the role of {membership.user}",
         initial={"role": membership.role},
     )
     if request.method == "POST" and form.is_valid():

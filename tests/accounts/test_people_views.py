@@ -81,7 +81,7 @@ def test_a_lead_changes_a_role(tenants, signed_in):
     client = signed_in(tenants.a.lead)
     membership = tenants.a.membership(tenants.a.viewer)
     page = client.get(change_url(membership)).content.decode()
-    assert f"Role of {tenants.a.viewer} in Authority A" in page
+    assert f"Change the role of {tenants.a.viewer}" in page
     response = client.post(change_url(membership), {"role": MembershipRole.OFFICER})
     assert response["Location"] == PEOPLE
     membership.refresh_from_db()
