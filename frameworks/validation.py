@@ -321,7 +321,7 @@ class _Checker:
             self.error(path, f"must be a list of {what}, not {_describe(value)}")
             return []
         if len(value) < minimum:
-            self.error(path, f"needs at least {minimum} {what}")
+            self.error(path, f"needs at least {minimum} {what if minimum != 1 else what[:-1]}")
         return value
 
     # The document ------------------------------------------------------------------------------

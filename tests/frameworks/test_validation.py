@@ -172,7 +172,7 @@ BAD_DOCUMENTS = [
     (
         "no dimensions",
         mutate([*S0, "dimensions"], []),
-        "strands[0].dimensions: needs at least 1 dimensions",
+        "strands[0].dimensions: needs at least 1 dimension",
     ),
     # Unknown and missing levels
     (
@@ -389,3 +389,15 @@ def test_the_message_list_is_capped():
     messages = problems(dump(data))
     assert len(messages) == 201
     assert messages[-1].startswith("... and ")
+
+
+def test_the_documented_example_is_a_valid_file():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs/framework-format.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    document = parse_framework_file(example)
+    assert document.summary() == (
+        "2 levels, 1 strands, 1 dimensions, 2 statements, 1 checklist items, 1 case studies"
+    )
