@@ -268,3 +268,7 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 # Demo data from later features: dotted paths of `seed(data, stdout)` functions that
 # `manage.py seed_demo` calls after the accounts demo data (see accounts/demo.py).
 PORTAL_DEMO_SEEDERS: list[str] = []
+
+# --- Assessments (assessments app) --------------------------------------------------------------
+# Demo rounds and assessments for the demo authorities, after the accounts demo data.
+PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "assessments.demo.seed"]
