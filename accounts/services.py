@@ -381,6 +381,7 @@ def invitation_link(token: str, request: HttpRequest | None) -> str:
 
 def _send_invitation_email(invitation: Invitation, link: str) -> None:
     context = {
+        "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
         "invitation": invitation,
         "link": link,
         "service_name": settings.PORTAL_SERVICE_NAME,
