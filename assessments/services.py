@@ -4,7 +4,7 @@ history rows in the same transaction (the one audited door for important writes)
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.outbox import outbox_enqueue
-from frameworks.models import ChecklistItem, Dimension, Strand
+from frameworks.models import ChecklistItem, Dimension, Statement, Strand
 
 from . import scoring
 from .models import (
@@ -251,6 +251,15 @@ def _touch(answer: DimensionAnswer, actor: User, now: datetime.datetime) -> None
     Assessment.objects.filter(pk=answer.assessment_id).update(last_activity_at=now)
 
 
+def _statement_label(statement: Statement, statements: Iterable[Statement]) -> str:
+    """ "Developing statement 2: Information governance and ...", as people refer to it."""
+    same_level = [
+        s.pk for s in sorted(statements, key=lambda s: s.order) if s.level_id == statement.level_id
+    ]
+    number = same_level.index(statement.pk) + 1
+    return f"{statement.level.name} statement {number}: {statement.text}"[:200]
+
+
 def _rating_label(value: str) -> str:
     return scoring.Rating(value).label if value else "Not rated"
 
@@ -268,7 +277,7 @@ def dimension_ratings_save(
     ids (of this dimension only) to Rating values; statements left out keep their rating."""
     answer = _lock_answer(answer)
     _refuse_if_stale(answer, expected_revision)
-    statements = {s.pk: s for s in answer.dimension.statements.all()}
+    statements = {s.pk: s for s in answer.dimension.statements.select_related("level")}
     unknown = set(ratings) - set(statements)
     if unknown:
         raise ValidationError("Some of the statements sent do not belong to this dimension.")
@@ -301,7 +310,7 @@ def dimension_ratings_save(
                 answer.assessment,
                 actor=actor,
                 kind=HistoryKind.RATING,
-                subject=statements[statement_id].key,
+                subject=_statement_label(statements[statement_id], statements.values()),
                 before=_rating_label(before),
                 after=_rating_label(value),
                 dimension_id=answer.dimension_id,

@@ -112,6 +112,8 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": _can_edit(request, assessment),
             "can_assign": assessment.is_editable
             and permissions.can_assign_dimensions(request.user, assessment.authority),
+            "can_submit": assessment.is_editable
+            and permissions.can_submit_assessment(request.user, assessment.authority),
         },
     )
 

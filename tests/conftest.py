@@ -175,7 +175,8 @@ def axe_violations(page) -> list[dict]:
     """Runs axe-core (vendored, tests/browser/vendor/axe.min.js) with the WCAG 2.x A and AA tags."""
     page.add_script_tag(path=str(ROOT / "tests/browser/vendor/axe.min.js"))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        "async (tags) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
     )
     return [

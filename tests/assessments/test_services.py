@@ -117,7 +117,7 @@ def test_a_save_built_on_an_old_revision_is_refused_and_names_the_change(assessm
     assert "Authority lead A" in str(conflict.value)
     [change] = conflict.value.changes
     assert change.after == "Fully describes us"
-    assert first.key in change.what
+    assert f"Early statement 1: {first.text}"[:150] in change.what
     assert not StatementRating.objects.filter(statement=second).exists()
 
 
