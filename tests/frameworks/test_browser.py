@@ -48,9 +48,14 @@ def test_explorer_wide(live_server, page, assert_accessible):
     assert page.locator("table.portal-grid").count() == 8
     for name in ("levels", "checklist", "case-studies"):
         visit(page, assert_accessible, f"{base}/{name}/", f"explorer-wide-{name}")
-    assert (
-        page.get_by_text("Whole family view used by keyworkers to drive interventions").count() == 0
-    )
+    # The last page visited: the case studies, each under its heading.
+    assert page.locator("main h2.govuk-heading-m").all_inner_texts()[:5] == [
+        "West Sussex",
+        "Hackney",
+        "Tri-Borough",
+        "Walsall",
+        "Greater Manchester Combined Authority",
+    ]
 
 
 def test_explorer_narrow(live_server, page, assert_accessible):
