@@ -667,25 +667,3 @@ def clean_text(
         message = checker.messages[0]
         raise ValidationError(message[0].upper() + message[1:])
     return result
-
-
-def clean_key(value: Any, *, statement: bool = False) -> str:
-    """Check a key typed into a page by the file's rules."""
-    from django.core.exceptions import ValidationError
-
-    checker = _Checker()
-    if statement:
-        key = checker.key(
-            {"key": value},
-            "",
-            "statement",
-            pattern=STATEMENT_KEY_PATTERN,
-            max_length=STATEMENT_KEY_MAX,
-            example="information_governance.early.1",
-        )
-    else:
-        key = checker.key({"key": value}, "", "element")
-    if checker.messages:
-        message = checker.messages[0]
-        raise ValidationError(message[0].upper() + message[1:])
-    return key

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.access import AccessRule, access
@@ -147,7 +146,3 @@ def case_studies(request: HttpRequest, slug: str, version: str) -> HttpResponse:
         "frameworks/explorer/case_studies.html",
         _context(_published_or_404(slug, version)),
     )
-
-
-def explorer_url(version: FrameworkVersion) -> str:
-    return reverse("frameworks:version", kwargs={"slug": version.slug, "version": version.version})
