@@ -118,7 +118,7 @@ def round_open(
 # --- Starting -------------------------------------------------------------------------------------
 
 
-def _history(
+def history_entry_build(
     assessment: Assessment,
     *,
     actor: User | None,
@@ -130,6 +130,7 @@ def _history(
     revision: int | None = None,
     at: datetime.datetime | None = None,
 ) -> HistoryEntry:
+    """An unsaved history row for a change to the assessment (save it in the same transaction)."""
     return HistoryEntry(
         authority_id=assessment.authority_id,
         assessment=assessment,
@@ -192,7 +193,7 @@ def _assessment_create(
         ChecklistAnswer(authority=authority, assessment=assessment, item=item)
         for item in ChecklistItem.objects.filter(framework_version=version).order_by("order")
     )
-    _history(
+    history_entry_build(
         assessment,
         actor=actor,
         kind=HistoryKind.STATUS,
@@ -306,7 +307,7 @@ def dimension_ratings_save(
             current.rating = value
             to_update.append(current)
         entries.append(
-            _history(
+            history_entry_build(
                 answer.assessment,
                 actor=actor,
                 kind=HistoryKind.RATING,
@@ -320,7 +321,7 @@ def dimension_ratings_save(
     notes = notes.strip()
     if notes != answer.notes:
         entries.append(
-            _history(
+            history_entry_build(
                 answer.assessment,
                 actor=actor,
                 kind=HistoryKind.NOTES,
@@ -393,7 +394,7 @@ def dimension_level_confirm(
     entries = []
     if answer.confirmed_level != level:
         entries.append(
-            _history(
+            history_entry_build(
                 answer.assessment,
                 actor=actor,
                 kind=HistoryKind.LEVEL,
@@ -406,7 +407,7 @@ def dimension_level_confirm(
         )
     if answer.justification != justification:
         entries.append(
-            _history(
+            history_entry_build(
                 answer.assessment,
                 actor=actor,
                 kind=HistoryKind.JUSTIFICATION,
@@ -455,7 +456,7 @@ def dimension_assign(
     before = str(answer.assigned_to) if answer.assigned_to_id else "Nobody"
     answer.assigned_to = assignee
     answer.save(update_fields=["assigned_to"])
-    _history(
+    history_entry_build(
         answer.assessment,
         actor=actor,
         kind=HistoryKind.ASSIGNMENT,
@@ -491,7 +492,7 @@ def checklist_save(
         if row.status == status and row.note == note:
             continue
         entries.append(
-            _history(
+            history_entry_build(
                 assessment,
                 actor=actor,
                 kind=HistoryKind.CHECKLIST,
@@ -559,7 +560,7 @@ def assessment_submit(*, assessment: Assessment, actor: User) -> Assessment:
             "last_activity_at",
         ]
     )
-    _history(
+    history_entry_build(
         assessment,
         actor=actor,
         kind=HistoryKind.STATUS,

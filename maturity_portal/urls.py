@@ -6,6 +6,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("frameworks.urls")),
     path("", include("assessments.urls")),
+    path("", include("evidence.urls")),
+    path("", include("reviews.urls")),
+    path("", include("actions.urls")),
+    path("", include("notifications.urls")),
+    path("", include("benchmarking.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "accounts",
     "frameworks",
     "assessments",
+    "evidence",
+    "reviews",
+    "actions",
+    "notifications",
     "benchmarking",
     "reports",
 ]
