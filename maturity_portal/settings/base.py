@@ -276,3 +276,65 @@ PORTAL_DEMO_SEEDERS: list[str] = []
 # --- Assessments (assessments app) --------------------------------------------------------------
 # Demo rounds and assessments for the demo authorities, after the accounts demo data.
 PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "assessments.demo.seed"]
+
+# --- Benchmarking (benchmarking app) ------------------------------------------------------------
+# Peer groups with fewer agreed assessments than this publish no figures anywhere (pages, exports,
+# API, reports). Never below 3: smaller groups would identify authorities.
+BENCHMARK_MIN_GROUP_SIZE = env.int("BENCHMARK_MIN_GROUP_SIZE", default=5)
+if BENCHMARK_MIN_GROUP_SIZE < 3:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"BENCHMARK_MIN_GROUP_SIZE is {BENCHMARK_MIN_GROUP_SIZE}: it must be 3 or more, so that "
+        "no published benchmark can identify an authority."
+    )
+# Demo benchmark snapshots for every round, after the demo assessments.
+PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "benchmarking.demo.seed"]
+
+# --- Evidence (evidence app) --------------------------------------------------------------------
+# Files are checked by content and extension, stored under random names in the "evidence" storage
+# (never under a public URL) and leave only through permission-checked download views.
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Files of assessments whose round closed, and which last changed, this many days ago are deleted.
+EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=6 * 365)
+# Zip-bomb limits for OOXML and ODF files (the archives are inspected, never extracted).
+EVIDENCE_ZIP_MAX_ENTRIES = env.int("EVIDENCE_ZIP_MAX_ENTRIES", default=2000)
+EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+EVIDENCE_ZIP_MAX_RATIO = env.int("EVIDENCE_ZIP_MAX_RATIO", default=200)
+EVIDENCE_STORAGE = env("EVIDENCE_STORAGE", default="local")
+if EVIDENCE_STORAGE == "s3":
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "location": env("AWS_EVIDENCE_LOCATION", default="evidence"),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ContentDisposition": "attachment"},
+        },
+    }
+elif EVIDENCE_STORAGE == "local":
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(env("EVIDENCE_ROOT", default=str(VAR_DIR / "evidence"))),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("EVIDENCE_STORAGE must be local or s3")
+CELERY_BEAT_SCHEDULE["evidence-retention"] = {
+    "task": "evidence.tasks.expire_files",
+    "schedule": 24 * 60 * 60.0,
+}
