@@ -21,12 +21,23 @@ first, as ``load_initial_data`` does; without it, it says so and seeds nothing.
   progress (Ashcombe Vale has one dimension left, assigned to its officer), Irongate returned by
   its area lead, Thamesreach not started.
 
-Answers go through the assessment services, so every rating, level, status and assignment has its
-history row. The services stamp everything "now"; the demo then moves each assessment's history
-(and the timestamps that go with it) to plausible working hours within the round's dates.
+How it is written, and why:
 
-Returning and agreeing have no service yet (review and moderation come later): the small,
-demo-only :func:`_demo_review_status_set` writes that status and its history row.
+- The current round's assessments of the authorities with demo accounts, and every in-progress
+  one, are answered through the assessment services (assessment start, assignment, checklist,
+  ratings, level confirmation), exactly as people would, so their history and revisions are the
+  real thing.
+- Finished assessments nobody will edit (the past rounds; the current round's finished ones of
+  authorities without demo accounts) are written directly, with the same rows and history the
+  services would write: the services take a few dozen queries per dimension, and ``seed_demo``
+  must stay quick.
+- Submitting, returning and agreeing are recorded by small demo-only helpers
+  (:func:`_demo_submit_directly`, :func:`_demo_review_status_set`) that write the status, the
+  dates and the history row, without the side effects of the real services: submissions and
+  reviews dated weeks or months ago must not notify anyone today. The results are then computed
+  by the worker's service, ``assessment_results_compute``, at once.
+- The services stamp everything "now"; :func:`_backdate` then moves each assessment's history, in
+  order, to weekday working hours within the round's dates, with the timestamps that go with it.
 
 Idempotent: an authority that already has an assessment in a round is left alone.
 """
@@ -43,8 +54,6 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
-
-from core.models import OutboxTask
 
 from . import scoring, services
 from .models import (
@@ -364,6 +373,7 @@ class _Model:
 
     shape: ModelShape
     statement_ids: dict[str, int]
+    statement_labels: dict[str, str]
     item_ids: dict[str, int]
     item_texts: dict[str, str]
     dimension_ids: dict[str, int]
@@ -378,15 +388,22 @@ def _model(version: FrameworkVersion) -> _Model:
     )
     statements: dict[int, list[tuple[str, int]]] = {}
     statement_ids = {}
-    for statement in (
+    rows = list(
         Statement.objects.filter(framework_version=version)
         .select_related("level")
         .order_by("level__order", "order")
-    ):
+    )
+    by_dimension: dict[int, list[Statement]] = {}
+    for statement in rows:
+        by_dimension.setdefault(statement.dimension_id, []).append(statement)
         statements.setdefault(statement.dimension_id, []).append(
             (statement.key, statement.level.order)
         )
         statement_ids[statement.key] = statement.pk
+    # The names the history gives statements ("Developing statement 2: ..."), as the services do.
+    statement_labels = {
+        s.key: services._statement_label(s, by_dimension[s.dimension_id]) for s in rows
+    }
     items = list(ChecklistItem.objects.filter(framework_version=version).order_by("order"))
     shape = ModelShape(
         dimensions=tuple(
@@ -399,6 +416,7 @@ def _model(version: FrameworkVersion) -> _Model:
     return _Model(
         shape=shape,
         statement_ids=statement_ids,
+        statement_labels=statement_labels,
         item_ids={item.key: item.pk for item in items},
         item_texts={item.key: item.text for item in items},
         dimension_ids={d.key: d.pk for d in dimensions},
@@ -409,8 +427,9 @@ def _model(version: FrameworkVersion) -> _Model:
 def _demo_review_status_set(
     assessment: Assessment, *, status: str, actor: User | None, comment: str
 ) -> None:
-    """Demo only: return or agree a submitted assessment, with its history row. Stands in for the
-    review service until review and moderation are built; nothing else may call it."""
+    """Demo only: record that the area lead returned or agreed a submitted assessment (status,
+    date and history rows). Not the review service, whose notifications would go out today for
+    reviews dated in the past."""
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise services.AssessmentError("Only a submitted assessment can be returned or agreed.")
     before = assessment.get_status_display()
@@ -423,26 +442,24 @@ def _demo_review_status_set(
         fields.append("agreed_at")
     assessment.full_clean()
     assessment.save(update_fields=fields)
-    HistoryEntry.objects.create(
-        authority_id=assessment.authority_id,
-        assessment=assessment,
+    services.history_entry_build(
+        assessment,
         actor=actor,
         at=now,
         kind=HistoryKind.STATUS,
         subject="Assessment",
         before=before,
         after=assessment.get_status_display(),
-    )
+    ).save()
     if comment:
-        HistoryEntry.objects.create(
-            authority_id=assessment.authority_id,
-            assessment=assessment,
+        services.history_entry_build(
+            assessment,
             actor=actor,
             at=now,
             kind=HistoryKind.MODERATION,
             subject="Review comments",
             after=comment,
-        )
+        ).save()
 
 
 def _answer_dimension(
@@ -508,7 +525,7 @@ def _assessment_write_directly(
     assessment.save()
 
     def entry(**fields) -> HistoryEntry:
-        return HistoryEntry(authority_id=authority.pk, assessment=assessment, **fields)
+        return services.history_entry_build(assessment, **fields)
 
     entries = [
         entry(
@@ -569,7 +586,7 @@ def _assessment_write_directly(
                 **common,
                 at=rated_at,
                 kind=HistoryKind.RATING,
-                subject=key,
+                subject=model.statement_labels[key],
                 before="Not rated",
                 after=rating.label,
                 revision=1,
@@ -680,20 +697,49 @@ def _answer_through_services(
         )
 
 
+def _demo_submit_directly(assessment: Assessment, people: People) -> Assessment:
+    """Demo only: record a finished assessment's submission as assessment_submit does (status,
+    dates, counts and its history row), without the service's side effects: submissions dated
+    weeks or months ago must not notify the area leads today (by email too), nor queue a results
+    task each. The answers are complete by construction; the tests check it."""
+    now = timezone.now()
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = now
+    assessment.submitted_by = people.lead
+    assessment.submission_count += 1
+    assessment.results_revision += 1
+    assessment.last_activity_at = now
+    assessment.full_clean()
+    assessment.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "submission_count",
+            "results_revision",
+            "last_activity_at",
+        ]
+    )
+    services.history_entry_build(
+        assessment,
+        actor=people.lead,
+        at=now,
+        kind=HistoryKind.STATUS,
+        subject="Assessment",
+        before=AssessmentStatus.IN_PROGRESS.label,
+        after=AssessmentStatus.SUBMITTED.label,
+    ).save()
+    return assessment
+
+
 def _submit_and_review(
     assessment: Assessment, people: People, *, state: str, rng: random.Random
 ) -> None:
-    assessment = services.assessment_submit(assessment=assessment, actor=people.lead)
-    # The worker would compute the results from the outbox after commit; the demo computes them
-    # now, in its own transaction, so the outbox task is not needed.
+    assessment = _demo_submit_directly(assessment, people)
+    # What the worker does after a submission, done here so the results are there at once.
     services.assessment_results_compute(
         assessment_id=assessment.pk, revision=assessment.results_revision
     )
-    OutboxTask.objects.filter(
-        task_name=services.COMPUTE_RESULTS_TASK,
-        kwargs__assessment_id=assessment.pk,
-        dispatched_at__isnull=True,
-    ).delete()
     if state == AssessmentStatus.RETURNED:
         _demo_review_status_set(
             assessment, status=state, actor=people.reviewer, comment=rng.choice(RETURN_COMMENTS)
@@ -807,9 +853,11 @@ def _seed_one(
     rng = _rng(f"{authority.ons_code}/{demo_round.name}/journey")
     begin, end = _window(demo_round, now)
     plan = plan_assessment(authority.ons_code, round_index, model.shape)
-    if round_index == CURRENT and (
+    # The current round's assessments that demo accounts can open go through the services.
+    through_services = round_index == CURRENT and (
         state == AssessmentStatus.IN_PROGRESS or people.lead is not None
-    ):
+    )
+    if through_services:
         assessment = services._assessment_create(
             authority=authority, round=round_obj, actor=people.lead, at=begin
         )

@@ -28,6 +28,7 @@ from assessments.models import (
     StatementRating,
 )
 from assessments.selectors import TaskStatus, assessment_task_list
+from assessments.services import COMPUTE_RESULTS_TASK
 from core.models import OutboxTask
 from tests.factories.frameworks import shipped_framework_version
 
@@ -138,7 +139,9 @@ def test_submitted_returned_and_agreed_current_assessments_have_results(seeded):
     )
     assert not AssessmentResult.objects.filter(assessment__in=in_progress).exists()
     # The demo computed the results itself: nothing is left for the worker.
-    assert not OutboxTask.objects.filter(dispatched_at__isnull=True).exists()
+    assert not OutboxTask.objects.filter(
+        task_name=COMPUTE_RESULTS_TASK, dispatched_at__isnull=True
+    ).exists()
 
 
 def test_in_progress_assessments_are_partly_answered(seeded):
@@ -289,8 +292,11 @@ def test_a_fresh_database_gets_the_same_answers(seeded):
     AssessmentResult.objects.all().delete()
     Assessment.objects.all().delete()
     Round.objects.all().delete()
+    tasks = OutboxTask.objects.count()
     demo.seed_assessments()
     assert levels_snapshot() == snapshot
+    # Nothing queued: no results task (computed at once), no notification of old events.
+    assert OutboxTask.objects.count() == tasks
     assert (
         sorted(
             DimensionResult.objects.values_list(
