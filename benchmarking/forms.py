@@ -26,6 +26,7 @@ class RoundChoiceForm(forms.Form):
         label="Round",
         queryset=None,
         empty_label=None,
+        required=False,
         error_messages={"invalid_choice": "Choose a round from the list"},
     )
 
@@ -61,6 +62,7 @@ class HeatmapFilterForm(forms.Form):
         label="Round",
         queryset=None,
         empty_label=None,
+        required=False,
         error_messages={"invalid_choice": "Choose a round from the list"},
     )
     area = forms.ModelChoiceField(

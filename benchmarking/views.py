@@ -30,7 +30,7 @@ def _authority(request: HttpRequest) -> Any:
 def _chosen(form: Any, rounds: Any) -> Round | None:
     """The round asked for, or the newest with benchmarks (also when the choice was invalid: the
     page shows the error and the newest round)."""
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and form.cleaned_data["round"]:
         return form.cleaned_data["round"]
     return rounds.first()
 
@@ -93,7 +93,7 @@ def area_comparison(request: HttpRequest) -> HttpResponse:
     rounds = Round.objects.order_by("-opens_on", "-pk")
     form = HeatmapFilterForm(request.GET or None, rounds=rounds, national=national)
     valid = form.is_bound and form.is_valid()
-    round_obj = form.cleaned_data["round"] if valid else rounds.first()
+    round_obj = _chosen(form, rounds)
     area = acting.area if not national else (form.cleaned_data.get("area") if valid else None)
     heatmap = selectors.area_heatmap(round=round_obj, area=area) if round_obj else None
     return render(
