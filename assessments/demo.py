@@ -195,7 +195,7 @@ class MaturityProfile:
     offsets: dict[str, float]
 
     def target_level(self, code: str, dimension_key: str, round_index: int) -> int:
-        wobble = _rng(f"{code}/{dimension_key}/{round_index}").gauss(0, 0.2)
+        wobble = _rng(f"{code}/{dimension_key}/{round_index}").gauss(0, 0.12)
         value = self.start + self.offsets[dimension_key] + self.growth * round_index + wobble
         return min(scoring.MAX_LEVEL, max(scoring.MIN_LEVEL, round(value)))
 
@@ -203,7 +203,7 @@ class MaturityProfile:
 def maturity_profile(code: str, dimension_keys: Iterable[str]) -> MaturityProfile:
     rng = _rng(code)
     start = rng.uniform(1.4, 3.0)
-    growth = rng.uniform(0.2, 0.55)
+    growth = rng.uniform(0.3, 0.6)
     offsets = {key: _rng(f"{code}/{key}").gauss(0, 0.45) for key in dimension_keys}
     return MaturityProfile(start=start, growth=growth, offsets=offsets)
 
@@ -233,9 +233,18 @@ _RATING_WEIGHTS: dict[int, tuple[float, float, float]] = {
     1: (0.05, 0.35, 0.6),
 }
 _FAR_WEIGHTS = (0.0, 0.1, 0.9)
-_RATINGS = (Rating.FULLY, Rating.PARTLY, Rating.NOT_AT_ALL)
 MIXED_CHANCE = 0.12  # a dimension that also claims a distant level
 OFF_BY_ONE_CHANCE = 0.12  # a confirmed level one away from the suggestion
+
+
+def _rating(draw: float, distance: int) -> Rating:
+    """The rating of a statement `distance` levels above (or below) the intended level. `draw`
+    (0-1) is the authority's own, the same every round, so a statement's rating changes only when
+    the authority's level does, and then in the expected direction."""
+    fully, partly, _ = _RATING_WEIGHTS.get(distance, _FAR_WEIGHTS)
+    if draw < fully:
+        return Rating.FULLY
+    return Rating.PARTLY if draw < fully + partly else Rating.NOT_AT_ALL
 
 
 def _dimension_plan(
@@ -243,7 +252,7 @@ def _dimension_plan(
 ) -> DimensionPlan:
     rng = _rng(f"{code}/{shape.key}/{round_index}/ratings")
     ratings = {
-        key: rng.choices(_RATINGS, _RATING_WEIGHTS.get(level - target, _FAR_WEIGHTS))[0]
+        key: _rating(_rng(f"{code}/{key}").random(), level - target)
         for key, level in shape.statements
     }
     if rng.random() < MIXED_CHANCE:
