@@ -570,6 +570,10 @@ def assessment_submit(*, assessment: Assessment, actor: User) -> Assessment:
         at=now,
     ).save()
     results_request(assessment=assessment)
+    from notifications.models import NotificationKind
+    from notifications.services import assessment_event_notify
+
+    assessment_event_notify(assessment=assessment, kind=NotificationKind.SUBMITTED, actor=actor)
     return assessment
 
 
@@ -611,7 +615,14 @@ def assessment_results_compute(*, assessment_id: int, revision: int) -> Assessme
         )
     )
     strands = list(Strand.objects.filter(framework_version=version).order_by("order"))
-    moderated = {a.pk: getattr(a, "moderated_level", None) for a in answers}
+    from reviews.models import Moderation
+
+    # One query for the reviewer's moderated levels (a row with no level means "agreed").
+    moderated = dict(
+        Moderation.objects.filter(assessment=assessment, level__isnull=False).values_list(
+            "answer_id", "level"
+        )
+    )
     inputs = []
     for answer in answers:
         by_level: dict[int, list[str]] = {}
@@ -623,7 +634,7 @@ def assessment_results_compute(*, assessment_id: int, revision: int) -> Assessme
                 strand_key=answer.dimension.strand.key,
                 ratings_by_level=by_level,
                 confirmed_level=answer.confirmed_level,
-                moderated_level=moderated[answer.pk],
+                moderated_level=moderated.get(answer.pk),
             )
         )
     computed = scoring.score_assessment(

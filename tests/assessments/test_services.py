@@ -215,7 +215,7 @@ def test_submitting_stores_results_computed_by_the_task(
     assert set(result.dimension_results.values_list("level", flat=True)) == {1}
     assert result.strand_results.count() == 5
     assert result.overall_level == 1
-    task = OutboxTask.objects.get()
+    task = OutboxTask.objects.get(task_name=services.COMPUTE_RESULTS_TASK)
     assert task.dispatched_at is not None
 
 

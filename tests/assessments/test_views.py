@@ -256,9 +256,9 @@ def test_the_task_list_and_dimension_page_run_a_constant_number_of_queries(
     answer = assessment.dimension_answers.first()
     dimension = reverse("assessments:dimension", args=[assessment.pk, answer.dimension.key])
     client.get(task_list)  # warm the session
-    with django_assert_max_num_queries(14) as empty_task_list:
+    with django_assert_max_num_queries(16) as empty_task_list:
         client.get(task_list)
-    with django_assert_max_num_queries(16) as empty_dimension:
+    with django_assert_max_num_queries(18) as empty_dimension:
         client.get(dimension)
     complete(assessment, tenants.a.officer)
     for _ in range(3):  # more history rows and ratings

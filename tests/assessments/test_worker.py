@@ -66,7 +66,7 @@ def test_the_worker_computes_and_stores_results_on_submission(postgres, real_wor
     assert result is not None, "the worker did not store results within 30 s"
     assert result.revision == 1
     assert result.dimension_results.count() == 8
-    assert OutboxTask.objects.get().dispatched_at is not None
+    assert OutboxTask.objects.get(task_name=services.COMPUTE_RESULTS_TASK).dispatched_at is not None
 
 
 # --- Redis stopped and started again ----------------------------------------------------------
@@ -182,7 +182,12 @@ def test_submissions_while_redis_is_down_are_saved_and_computed_when_it_returns(
         services.assessment_submit(assessment=assessment, actor=lead)
         assessment.refresh_from_db()
         assert assessment.status == "submitted"  # the submission itself is never lost
-    assert OutboxTask.objects.filter(dispatched_at__isnull=True).count() == 3
+    assert (
+        OutboxTask.objects.filter(
+            task_name=services.COMPUTE_RESULTS_TASK, dispatched_at__isnull=True
+        ).count()
+        == 3
+    )
     assert not AssessmentResult.objects.exists()
 
     redis.start()
