@@ -287,7 +287,7 @@ def test_keyboard_only_officer_completes_a_dimension_and_lead_submits(
     press_and_load(page)
     assert heading(page) == "2026 to 2027 assessment"
     assert page.locator(f"#{REMAINING}-status").inner_text().strip() == "Completed"
-    assert "Ready to submit" in page.locator("#check-status").inner_text()
+    assert "Ready for your lead to submit" in page.locator("#check-status").inner_text()
     look("07-task-list-completed")
     answer.refresh_from_db()
     assert answer.confirmed_level == suggested
