@@ -103,6 +103,7 @@ class DimensionRow:
     suggestion: scoring.DimensionSuggestion | None
     problems: list[str]
     status: TaskStatus
+    evidence: int = 0  # current evidence items (evidence app)
 
 
 @dataclass
@@ -180,8 +181,9 @@ def _dimension_row(
 
 
 def assessment_task_list(*, assessment: Assessment) -> TaskList:
-    """The task list: the checklist, then each strand's dimensions with their status. Five
-    queries whatever the size of the model or the number of answers."""
+    """The task list: the checklist, then each strand's dimensions with their status and evidence
+    count. Six queries whatever the size of the model or the number of answers."""
+    from evidence.selectors import evidence_counts
     from frameworks.models import Statement
 
     answers = list(
@@ -206,6 +208,7 @@ def assessment_task_list(*, assessment: Assessment) -> TaskList:
             authority_id=assessment.authority_id, assessment=assessment
         ).values_list("status", flat=True)
     )
+    evidence = evidence_counts(assessment=assessment)
     threshold = assessment.framework_version.consistency_threshold
     strands: dict[int, StrandRows] = {}
     for answer in sorted(answers, key=lambda a: (a.dimension.strand.order, a.dimension.order)):
@@ -213,9 +216,9 @@ def assessment_task_list(*, assessment: Assessment) -> TaskList:
         rows = strands.setdefault(
             strand.pk, StrandRows(name=strand.name, key=strand.key, measures=strand.measures)
         )
-        rows.dimensions.append(
-            _dimension_row(answer, counts[answer.dimension_id], ratings[answer.pk], threshold)
-        )
+        row = _dimension_row(answer, counts[answer.dimension_id], ratings[answer.pk], threshold)
+        row.evidence = evidence.get(answer.pk, 0)
+        rows.dimensions.append(row)
     unanswered = sum(1 for status in checklist if not status)
     if unanswered == 0 and checklist:
         checklist_status = TaskStatus.COMPLETED
