@@ -13,9 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import LEVELS
 
 WIDTH = 340
-HEIGHT = 190
-TOP = 28
-BASE = 140  # y of the bars' baseline
+HEIGHT = 200
+TOP = 40
+BASE = 150  # y of the bars' baseline
 LEFT = 30
 STEP = 75  # distance between bar centres
 BAR = 44
@@ -109,13 +109,13 @@ def distribution_svg(
             )
     mx = _score_x(median)
     parts.append(
-        f'<line x1="{mx:.1f}" y1="{TOP - 6}" x2="{mx:.1f}" y2="{BASE}" stroke="#d4351c" '
+        f'<line x1="{mx:.1f}" y1="22" x2="{mx:.1f}" y2="{BASE}" stroke="#d4351c" '
         f'stroke-width="3" stroke-dasharray="6 3"/>'
     )
     anchor = "end" if mx > WIDTH - 80 else "start"
     offset = -5 if anchor == "end" else 5
     parts.append(
-        f'<text x="{mx + offset:.1f}" y="{TOP - 10}" text-anchor="{anchor}" font-size="13" '
+        f'<text x="{mx + offset:.1f}" y="16" text-anchor="{anchor}" font-size="13" '
         f'fill="{INK}">Median {escape(f"{float(median):.2f}")}</text>'
     )
     parts.append("</svg>")

@@ -139,6 +139,14 @@ def benchmark_rounds() -> QuerySet[Round]:
     ).order_by("-opens_on", "-pk")
 
 
+def rounds_with_own_results(*, rounds: QuerySet[Round], authority: Authority) -> QuerySet[Round]:
+    return rounds.filter(
+        pk__in=AssessmentResult.objects.filter(
+            authority=authority, assessment__status__in=OWN_STATUSES
+        ).values("assessment__round_id")
+    )
+
+
 def published_distribution(
     *, round_id: int, group_kind: str, group_value: str, scope: str, element_key: str = ""
 ) -> Distribution | None:

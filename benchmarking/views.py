@@ -27,11 +27,15 @@ def _authority(request: HttpRequest) -> Any:
     return authority
 
 
-def _chosen(form: Any, rounds: Any) -> Round | None:
-    """The round asked for, or the newest with benchmarks (also when the choice was invalid: the
-    page shows the error and the newest round)."""
+def _chosen(form: Any, rounds: Any, authority: Any = None) -> Round | None:
+    """The round asked for; otherwise (also when the choice was invalid: the page shows the error)
+    the newest with benchmarks, for an authority the newest in which it has its own results."""
     if form.is_bound and form.is_valid() and form.cleaned_data["round"]:
         return form.cleaned_data["round"]
+    if authority is not None:
+        own = selectors.rounds_with_own_results(rounds=rounds, authority=authority).first()
+        if own is not None:
+            return own
     return rounds.first()
 
 
@@ -41,7 +45,9 @@ def authority_benchmarks(request: HttpRequest) -> HttpResponse:
     authority = _authority(request)
     rounds = selectors.benchmark_rounds()
     form = RoundChoiceForm(request.GET or None, rounds=rounds)
-    round_obj = _chosen(form, rounds)
+    round_obj = _chosen(form, rounds, authority)
+    if not form.is_bound and round_obj is not None:
+        form = RoundChoiceForm(initial={"round": round_obj.pk}, rounds=rounds)
     benchmark = (
         selectors.authority_benchmark(authority=authority, round=round_obj) if round_obj else None
     )

@@ -1,0 +1,91 @@
+"""Benchmark pages in headless Chromium on the demo data: a demo officer's page (all, region and
+kind groups, one suppressed), trends, and an area lead's heatmap; axe-core on each. Screenshots
+go to /tmp/benchmark-shots/ for people to look at."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories.frameworks import shipped_framework_version
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/benchmark-shots")
+PASSWORD = "Benchmark-test-password-2026"
+OFFICER = "officer.mardleshire@example.org"  # a county in the East Midlands (two demo authorities)
+AREA_LEAD = "area.lead.south@example.org"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PORTAL_REQUIRE_2FA = False
+    shipped_framework_version()
+    call_command("seed_demo", stdout=io.StringIO())
+    for email in (OFFICER, AREA_LEAD):
+        user = User.objects.get(email=email)
+        user.set_password(PASSWORD)
+        user.save()
+
+
+def sign_in(page, live_server, email: str, path: str) -> None:
+    page.goto(live_server.url + path)
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("#id_submit")
+    assert page.url.endswith(path), page.url
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_demo_officer_s_benchmarks(page, live_server, demo, assert_accessible):
+    path = reverse("benchmarking:authority")
+    sign_in(page, live_server, OFFICER, path)
+    main = page.locator("main")
+    assert page.locator("h1").inner_text().startswith("Benchmarks: ")
+    summary = main.locator("table").first.inner_text()
+    assert "of 2 authorities" not in summary  # the East Midlands has two: no figures
+    assert " all authorities" in summary and " county councils" in summary
+    assert "Authorities in the East Midlands: too few authorities" in summary
+    overall_charts = main.locator(".portal-chart-grid").first.locator("svg[role=img]")
+    assert overall_charts.count() == 2  # all authorities and county councils; the region has none
+    assert "You" in overall_charts.first.text_content()
+    assert page.locator("main [style]").count() == 0
+    shot(page, "authority")
+    assert_accessible(page)
+    # Open every strand and dimension's charts; still accessible.
+    for summary_el in main.locator("details summary").all():
+        summary_el.click()
+    shot(page, "authority-open")
+    assert_accessible(page)
+    page.goto(live_server.url + reverse("benchmarking:trends"))
+    assert page.locator("h1").inner_text() == "Trends across rounds"
+    shot(page, "trends")
+    assert_accessible(page)
+
+
+def test_a_demo_area_lead_s_heatmap(page, live_server, demo, assert_accessible):
+    path = reverse("benchmarking:area")
+    sign_in(page, live_server, AREA_LEAD, path)
+    table = page.locator("table.portal-heatmap")
+    text = table.inner_text()
+    assert "Wealdmarsh" in text and "Larkhaven" in text and "Mardleshire" not in text
+    # An earlier round: everyone agreed.
+    page.select_option("#id_round", index=1)
+    with page.expect_navigation():
+        page.click("button[name=show]")
+    table = page.locator("table.portal-heatmap")
+    assert "Agreed" in table.inner_text()
+    assert table.locator("td.portal-heat--1, td.portal-heat--2, td.portal-heat--3, "
+                         "td.portal-heat--4").count() > 0  # fmt: skip
+    shot(page, "area")
+    assert_accessible(page)
