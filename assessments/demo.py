@@ -32,10 +32,10 @@ How it is written, and why:
   services would write: the services take a few dozen queries per dimension, and ``seed_demo``
   must stay quick.
 - Submitting, returning and agreeing are recorded by small demo-only helpers
-  (:func:`_demo_submit_directly`, :func:`_demo_review_status_set`) that write the status, the
-  dates and the history row, without the side effects of the real services: submissions and
-  reviews dated weeks or months ago must not notify anyone today. The results are then computed
-  by the worker's service, ``assessment_results_compute``, at once.
+  (:func:`_demo_submit_directly`, :func:`_demo_review_status_set`) that write what the real
+  services write (status, dates, history row, the reviewer's comment) without their side
+  effects: submissions and reviews dated weeks or months ago must not notify anyone today. The
+  results are computed at once by the worker's service, ``assessment_results_compute``.
 - The services stamp everything "now"; :func:`_backdate` then moves each assessment's history, in
   order, to weekday working hours within the round's dates, with the timestamps that go with it.
 
@@ -436,9 +436,13 @@ def _model(version: FrameworkVersion) -> _Model:
 def _demo_review_status_set(
     assessment: Assessment, *, status: str, actor: User | None, comment: str
 ) -> None:
-    """Demo only: record that the area lead returned or agreed a submitted assessment (status,
-    date and history rows). Not the review service, whose notifications would go out today for
-    reviews dated in the past."""
+    """Demo only: record that the area lead returned or agreed a submitted assessment, writing
+    what ``reviews.services.assessment_return`` and ``assessment_agree`` write (the status, the
+    history row, the reviewer's comment; on agreement the date and a results revision, whose
+    results are computed at once) but not their notifications, which would go out today, by
+    email too, for reviews dated weeks or months ago."""
+    from reviews.models import ReviewComment, ReviewCommentKind
+
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise services.AssessmentError("Only a submitted assessment can be returned or agreed.")
     before = assessment.get_status_display()
@@ -448,7 +452,8 @@ def _demo_review_status_set(
     fields = ["status", "last_activity_at"]
     if status == AssessmentStatus.AGREED:
         assessment.agreed_at = now
-        fields.append("agreed_at")
+        assessment.results_revision += 1
+        fields += ["agreed_at", "results_revision"]
     assessment.full_clean()
     assessment.save(update_fields=fields)
     services.history_entry_build(
@@ -460,15 +465,19 @@ def _demo_review_status_set(
         before=before,
         after=assessment.get_status_display(),
     ).save()
-    if comment:
-        services.history_entry_build(
-            assessment,
-            actor=actor,
-            at=now,
-            kind=HistoryKind.MODERATION,
-            subject="Review comments",
-            after=comment,
-        ).save()
+    ReviewComment.objects.create(
+        authority_id=assessment.authority_id,
+        assessment=assessment,
+        kind=ReviewCommentKind(status),
+        text=comment,
+        submission_number=assessment.submission_count,
+        author=actor,
+        at=now,
+    )
+    if status == AssessmentStatus.AGREED:
+        services.assessment_results_compute(
+            assessment_id=assessment.pk, revision=assessment.results_revision
+        )
 
 
 def _answer_dimension(
@@ -745,10 +754,11 @@ def _submit_and_review(
     assessment: Assessment, people: People, *, state: str, rng: random.Random
 ) -> None:
     assessment = _demo_submit_directly(assessment, people)
-    # What the worker does after a submission, done here so the results are there at once.
-    services.assessment_results_compute(
-        assessment_id=assessment.pk, revision=assessment.results_revision
-    )
+    if state != AssessmentStatus.AGREED:  # agreement computes them again, for its revision
+        # What the worker does after a submission, done here so the results are there at once.
+        services.assessment_results_compute(
+            assessment_id=assessment.pk, revision=assessment.results_revision
+        )
     if state == AssessmentStatus.RETURNED:
         _demo_review_status_set(
             assessment, status=state, actor=people.reviewer, comment=rng.choice(RETURN_COMMENTS)
@@ -787,6 +797,8 @@ def _backdate(
     """Move the assessment's history, in order, into the round's working days, and the timestamps
     that go with it. Each service call stamped its rows with one "now"; each call becomes one
     moment of the timeline."""
+    from reviews.models import ReviewComment
+
     entries = list(HistoryEntry.objects.filter(assessment=assessment).order_by("id"))
     calls: list[datetime.datetime] = []
     for entry in entries:
@@ -801,7 +813,7 @@ def _backdate(
 
     answered: dict[int, datetime.datetime] = {}
     checklist_at = None
-    submitted_at = agreed_at = None
+    submitted_at = agreed_at = returned_at = None
     for entry in entries:
         if entry.kind in (
             HistoryKind.RATING,
@@ -816,6 +828,8 @@ def _backdate(
             submitted_at = entry.at
         elif entry.kind == HistoryKind.STATUS and entry.after == "Agreed":
             agreed_at = entry.at
+        elif entry.kind == HistoryKind.STATUS and entry.after == "Returned":
+            returned_at = entry.at
     if answered:
         DimensionAnswer.objects.filter(
             assessment=assessment, dimension_id__in=list(answered)
@@ -832,9 +846,12 @@ def _backdate(
         submitted_at=submitted_at,
         agreed_at=agreed_at,
     )
+    reviewed_at = agreed_at or returned_at
+    if reviewed_at is not None:
+        ReviewComment.objects.filter(assessment=assessment).update(at=reviewed_at)
     if submitted_at is not None:
         AssessmentResult.objects.filter(assessment=assessment).update(
-            computed_at=submitted_at + datetime.timedelta(seconds=rng.randint(2, 40))
+            computed_at=(agreed_at or submitted_at) + datetime.timedelta(seconds=rng.randint(2, 40))
         )
 
 

@@ -121,11 +121,29 @@ def test_past_rounds_are_agreed_with_stored_results_for_most_authorities(seeded)
         assert set(assessments.values_list("status", flat=True)) == {AssessmentStatus.AGREED}
         for assessment in assessments.select_related("result"):
             result = assessment.result
-            assert result.revision == assessment.results_revision == 1
+            # Submitted once (revision 1), then agreed (revision 2), as the review service does.
+            assert result.revision == assessment.results_revision == 2
             assert result.rule_version == scoring.RULE_VERSION
             assert result.dimension_results.count() == 8
             assert result.strand_results.count() == 5
-            assert assessment.submitted_at <= assessment.agreed_at
+            assert assessment.submitted_at <= assessment.agreed_at <= result.computed_at
+
+
+def test_returned_and_agreed_assessments_carry_the_reviewers_comment(seeded):
+    reviewed = Assessment.objects.filter(
+        status__in=[AssessmentStatus.RETURNED, AssessmentStatus.AGREED]
+    ).select_related("authority__area")
+    assert reviewed.count() > 40
+    for assessment in reviewed:
+        comments = list(assessment.review_comments.all())
+        assert [c.kind for c in comments] == [assessment.status], assessment
+        comment = comments[0]
+        assert comment.text
+        assert comment.submission_number == assessment.submission_count == 1
+        # By the area lead, when the history says the status changed.
+        assert comment.author.area_assignments.filter(area=assessment.authority.area).exists()
+        changed = assessment.history.get(kind=HistoryKind.STATUS, after=comment.get_kind_display())
+        assert (changed.at, changed.actor) == (comment.at, comment.author)
 
 
 def test_submitted_returned_and_agreed_current_assessments_have_results(seeded):
