@@ -338,3 +338,5 @@ CELERY_BEAT_SCHEDULE["evidence-retention"] = {
     "task": "evidence.tasks.expire_files",
     "schedule": 24 * 60 * 60.0,
 }
+# Demo evidence for the demo assessments of the current round, after the demo assessments.
+PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "evidence.demo.seed"]
