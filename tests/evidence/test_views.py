@@ -470,3 +470,29 @@ def test_the_task_list_stays_at_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(empty.captured_queries)):
         html = client.get(task_list).content.decode()
     assert html.count("3 evidence items") == 4
+
+
+def test_a_large_allowed_file_streams_through_a_temporary_file_and_is_stored(
+    client, tenants, assessment, evidence_storage_root, monkeypatch
+):
+    """3 MB of CSV: more than DATA_UPLOAD_MAX_MEMORY_SIZE and FILE_UPLOAD_MAX_MEMORY_SIZE, within
+    the 20 MB limit, so Django spools it to a temporary file and the checks read it from there."""
+    from django.core.files import uploadhandler
+
+    spooled = []
+    original = uploadhandler.TemporaryFileUploadHandler.new_file
+
+    def recording_new_file(self, *args, **kwargs):
+        spooled.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "new_file", recording_new_file)
+    signed_in(client, tenants.a.officer)
+    data = b"month,families\n" + b"2026-01,120\n" * (3 * 1024 * 1024 // 12)
+    response = client.post(urls(assessment)["file"], file_post("returns.csv", data))
+    assert response.status_code == 302
+    assert len(spooled) == 1
+    item = EvidenceItem.objects.get()
+    assert (item.size, item.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    [stored] = stored_files(evidence_storage_root)
+    assert stored.stat().st_size == len(data)
