@@ -133,7 +133,9 @@ def filename_check(name: str) -> str:
     surrounding spaces removed) to keep for display."""
     if name is None or not str(name).strip():
         raise EvidenceFileError("The selected file has no name")
-    name = unicodedata.normalize("NFC", str(name)).strip()
+    name = unicodedata.normalize("NFC", str(name))
+    # Other spaces (no-break, thin, ...) become plain spaces, so the kept name is printable.
+    name = "".join(" " if unicodedata.category(char) == "Zs" else char for char in name).strip()
     if "/" in name or "\\" in name or name in {".", ".."}:
         raise EvidenceFileError("The file name must not contain folder names or slashes")
     if any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in name):

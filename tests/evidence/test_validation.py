@@ -152,3 +152,7 @@ def test_a_large_text_file_is_checked_in_chunks():
     assert file_check(SimpleUploadedFile("big.txt", data)).size == len(data)
     with pytest.raises(EvidenceFileError):
         file_check(SimpleUploadedFile("big.txt", data + b"\x00"))
+
+
+def test_unusual_spaces_become_plain_spaces():
+    assert filename_check("annual\u00a0report\u2009v2.pdf") == "annual report v2.pdf"
