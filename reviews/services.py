@@ -30,8 +30,9 @@ class ReviewError(AssessmentError):
 
 
 def _lock(assessment: Assessment, actor: User) -> Assessment:
+    # Lock the row only (PostgreSQL refuses FOR UPDATE across the nullable join to the area).
     locked = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("authority__area", "round")
         .get(pk=assessment.pk, authority_id=assessment.authority_id)
     )
