@@ -202,10 +202,25 @@ def test_a_second_area_lead_of_the_same_area_may_review(client, tenants, submitt
     assert client.get(reverse("reviews:review", args=[submitted.pk])).status_code == 200
 
 
-def test_complete_helper_is_used(tenants, other_assessment):
-    # The other tenant's submitted assessment is not in area A's dashboard rows.
+def test_the_dashboard_selector_keeps_to_the_areas_it_is_given(tenants, other_assessment):
     from reviews.selectors import area_dashboard
 
     complete(other_assessment, tenants.b.lead)
     board = area_dashboard(areas=[tenants.a.area], round=other_assessment.round)
     assert [r.authority.name for r in board.rows] == ["Authority A"]
+
+
+def test_an_area_lead_of_two_areas_reviews_only_the_area_acted_for(
+    client, tenants, submitted, other_submitted
+):
+    from accounts.tenancy import SESSION_KEY, area_key
+
+    AreaAssignment.objects.create(user=tenants.a.area_lead, area=tenants.b.area)
+    client.force_login(tenants.a.area_lead)
+    session = client.session
+    session[SESSION_KEY] = area_key(tenants.a.area)
+    session.save()
+    assert client.get(reverse("reviews:review", args=[submitted.pk])).status_code == 200
+    assert client.get(reverse("reviews:review", args=[other_submitted.pk])).status_code == 404
+    html = client.get(reverse("reviews:dashboard") + f"?area={tenants.b.area.pk}").content.decode()
+    assert "Authority A" in html and "Authority B" not in html
