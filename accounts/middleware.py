@@ -1,10 +1,12 @@
 """Per-request tenancy and two-factor enforcement. Both run after Django's LoginRequiredMiddleware,
 so anonymous requests for private pages have already been sent to sign in."""
 
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -93,3 +95,23 @@ class TwoFactorMiddleware:
         if two_factor_required(user):
             return _redirect_with_next("accounts:two_factor_setup", request)
         return None
+
+
+class SessionRefreshMiddleware:
+    """Idle expiry without a database write on every request: a signed-in session is saved (which
+    moves its expiry on by SESSION_COOKIE_AGE) at most once per SESSION_REFRESH_SECONDS. A session
+    therefore ends between SESSION_COOKIE_AGE and SESSION_COOKIE_AGE + SESSION_REFRESH_SECONDS
+    after the last request."""
+
+    KEY = "_portal_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_auth_user_id"):
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return self.get_response(request)

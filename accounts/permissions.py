@@ -70,6 +70,15 @@ def area_ids(user: Any) -> frozenset[int]:
     return cached
 
 
+def prime_role_caches(
+    user: Any, *, authority_roles: dict[int, str], area_ids: frozenset[int]
+) -> None:
+    """Fill the per-user caches from rows already read (memberships in active authorities and
+    area assignments), so the predicates need no queries of their own on this request."""
+    setattr(user, _ROLES_CACHE, dict(authority_roles))
+    setattr(user, _AREAS_CACHE, frozenset(area_ids))
+
+
 def forget_cached_roles(*users: Any) -> None:
     """Drop the cached roles of these user objects (after a change to their memberships)."""
     for user in users:

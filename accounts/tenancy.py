@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .models import Area, AreaAssignment, Authority, Membership, Role
-from .permissions import is_national_admin
+from .permissions import is_national_admin, prime_role_caches
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -107,6 +107,12 @@ def options_for(user: Any) -> list[ActingFor]:
     options.extend(
         ActingFor(key=authority_key(m.authority), role=m.role, authority=m.authority)
         for m in sorted(memberships, key=lambda m: m.authority.name)
+    )
+    # The permission predicates read the same rows: give them these instead of querying again.
+    prime_role_caches(
+        user,
+        authority_roles={m.authority_id: m.role for m in memberships},
+        area_ids=frozenset(a.area_id for a in assignments),
     )
     return options
 

@@ -9,12 +9,12 @@ from django import forms
 
 from .models import ChecklistStatus, Round
 from .scoring import LEVELS, Rating
+from .services import TEXT_MAX
 
 if TYPE_CHECKING:
     from frameworks.models import ChecklistItem, Level, Statement
 
 CONTINUE, LATER = "continue", "later"
-TEXT_MAX = 5000
 
 
 class SaveActionMixin(forms.Form):

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from frameworks.models import FrameworkVersion
 
 COMPUTE_RESULTS_TASK = "assessments.tasks.compute_results"
+# Longest notes or justification accepted (the forms say the same).
+TEXT_MAX = 5000
 
 
 class AssessmentError(Exception):
@@ -209,8 +211,8 @@ def _assessment_create(
 
 def _lock_answer(answer: DimensionAnswer) -> DimensionAnswer:
     locked = (
-        DimensionAnswer.objects.select_for_update()
-        .select_related("assessment", "dimension")
+        DimensionAnswer.objects.select_for_update(of=("self",))
+        .select_related("assessment__framework_version", "dimension")
         .get(pk=answer.pk, authority_id=answer.authority_id)
     )
     if not locked.assessment.is_editable:
@@ -319,6 +321,8 @@ def dimension_ratings_save(
             )
         )
     notes = notes.strip()
+    if len(notes) > TEXT_MAX:
+        raise ValidationError({"notes": f"Notes must be {TEXT_MAX:,} characters or fewer"})
     if notes != answer.notes:
         entries.append(
             history_entry_build(
@@ -341,14 +345,19 @@ def dimension_ratings_save(
     for entry in entries:
         entry.revision = answer.revision
     HistoryEntry.objects.bulk_create(entries)
-    answer.full_clean()
     answer.save(update_fields=["notes", "revision", "updated_by", "updated_at"])
     return answer
+
+
+def _level_loaded(statement: Statement) -> bool:
+    return "level" in statement._state.fields_cache
 
 
 def dimension_suggestion(answer: DimensionAnswer) -> scoring.DimensionSuggestion | None:
     """The live suggestion from the saved ratings, or None until every statement is rated."""
     statements = list(answer.dimension.statements.all())
+    if statements and not _level_loaded(statements[0]):
+        statements = list(answer.dimension.statements.select_related("level"))
     rated = {r.statement_id: r.rating for r in answer.ratings.all()}
     if not statements or any(s.pk not in rated for s in statements):
         return None
@@ -381,6 +390,10 @@ def dimension_level_confirm(
             {"level": "Rate every statement in this dimension before you confirm its level."}
         )
     justification = justification.strip()
+    if len(justification) > TEXT_MAX:
+        raise ValidationError(
+            {"justification": f"The justification must be {TEXT_MAX:,} characters or fewer"}
+        )
     if level != suggestion.suggested_level and not justification:
         raise ValidationError(
             {
@@ -426,7 +439,6 @@ def dimension_level_confirm(
     for entry in entries:
         entry.revision = answer.revision
     HistoryEntry.objects.bulk_create(entries)
-    answer.full_clean()
     answer.save(
         update_fields=["confirmed_level", "justification", "revision", "updated_by", "updated_at"]
     )
