@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,11 +46,16 @@ def reviewable_areas(*, user: User, acting_for: Any) -> list[Area]:
 def review_assessment_get(*, user: User, acting_for: Any, pk: Any) -> Assessment:
     """An assessment in one of the request's areas that the user may review, or 404 (another
     area's looks exactly like a missing one)."""
-    areas = reviewable_areas(user=user, acting_for=acting_for)
+    national = acting_for.is_national and permissions.is_national_admin(user)
+    scope = (
+        Q()
+        if national
+        else Q(authority__area__in=reviewable_areas(user=user, acting_for=acting_for))
+    )
     try:
         assessment = Assessment.objects.select_related(
             "round", "framework_version", "authority__area", "submitted_by"
-        ).get(pk=int(pk), authority__area__in=areas)
+        ).get(scope, pk=int(pk))
     except (Assessment.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
     if not permissions.can_review_authority(user, assessment.authority):
@@ -156,7 +161,7 @@ class Dashboard:
 
 def area_dashboard(
     *,
-    areas: list[Area],
+    areas: list[Area] | None,
     round: Round,  # noqa: A002
     status: str = "",
     level: int | None = None,
@@ -164,11 +169,12 @@ def area_dashboard(
     descending: bool = False,
     today: datetime.date | None = None,
 ) -> Dashboard:
-    """The areas' active authorities with their assessment in the round. Five queries (seven with
+    """The areas' active authorities (every active authority, with or without an area, when
+    `areas` is None: national admins) with their assessment in the round. Five queries (seven with
     evidence counts), whatever the number of authorities."""
     today = today or timezone.localdate()
     authorities = list(
-        Authority.objects.filter(area__in=areas, active=True)
+        Authority.objects.filter(Q() if areas is None else Q(area__in=areas), active=True)
         .select_related("area")
         .order_by("name")
     )

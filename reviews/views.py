@@ -61,7 +61,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chosen_round = next((r for r in rounds if r.pk == _int(request.GET.get("round"))), None)
     chosen_round = chosen_round or (rounds[0] if rounds else None)
     area_id = _int(request.GET.get("area"))
-    shown_areas = [a for a in areas if a.pk == area_id] if area_id and len(areas) > 1 else areas
+    national = request.acting_for.is_national
+    if national:  # every authority, including any not yet in an area, unless one area is chosen
+        shown_areas = [a for a in areas if a.pk == area_id] if area_id else None
+    else:
+        shown_areas = areas
     status = request.GET.get("status", "")
     if status not in dict(selectors.STATUS_FILTERS):
         status = ""
@@ -86,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         page = Paginator(board.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = {
         "round": chosen_round.pk if chosen_round else "",
-        "area": area_id if len(areas) > 1 and area_id else "",
+        "area": area_id if national and area_id else "",
         "status": status,
         "level": level or "",
     }
@@ -112,6 +116,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reviews/dashboard.html",
         {
             "areas": areas,
+            "national": national,
             "area_id": area_id,
             "rounds": rounds,
             "chosen_round": chosen_round,

@@ -224,3 +224,12 @@ def test_an_area_lead_of_two_areas_reviews_only_the_area_acted_for(
     assert client.get(reverse("reviews:review", args=[other_submitted.pk])).status_code == 404
     html = client.get(reverse("reviews:dashboard") + f"?area={tenants.b.area.pk}").content.decode()
     assert "Authority A" in html and "Authority B" not in html
+
+
+def test_national_admins_also_see_authorities_not_yet_in_an_area(client, tenants, submitted):
+    lone = AuthorityFactory(name="Authority without an area", area=None)
+    client.force_login(tenants.national_admin)
+    html = client.get(reverse("reviews:dashboard")).content.decode()
+    assert lone.name in html and "No area" in html
+    html = client.get(reverse("reviews:dashboard") + f"?area={tenants.a.area.pk}").content.decode()
+    assert lone.name not in html and "Authority A" in html
