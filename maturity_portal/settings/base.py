@@ -343,3 +343,7 @@ CELERY_BEAT_SCHEDULE["evidence-retention"] = {
 }
 # Demo evidence for the demo assessments of the current round, after the demo assessments.
 PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "evidence.demo.seed"]
+
+# --- Reviews, notifications and action plans (reviews, notifications, actions apps) -------------
+# Demo action plans (carried into the current round) and demo notifications, after the assessments.
+PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "actions.demo.seed", "notifications.demo.seed"]
