@@ -172,7 +172,10 @@ class GroupComparison:
     def position(self, score: Decimal | None) -> str | None:
         if self.distribution is None or score is None:
             return None
-        return f"{self.distribution.quarter(score)} of {self.distribution.n} {self.group.label}"
+        quarter, n = self.distribution.quarter(score), self.distribution.n
+        if self.group.kind == PeerGroupKind.ALL:
+            return f"{quarter} of all {n} authorities"
+        return f"{quarter} of {n} {self.group.label}"
 
 
 @dataclass

@@ -54,7 +54,7 @@ def test_a_demo_officer_s_benchmarks(page, live_server, demo, assert_accessible)
     assert page.locator("h1").inner_text().startswith("Benchmarks: ")
     summary = main.locator("table").first.inner_text()
     assert "of 2 authorities" not in summary  # the East Midlands has two: no figures
-    assert " all authorities" in summary and " county councils" in summary
+    assert " of all 25 authorities" in summary and " county councils" in summary
     assert "Authorities in the East Midlands: too few authorities" in summary
     overall_charts = main.locator(".portal-chart-grid").first.locator("svg[role=img]")
     assert overall_charts.count() == 2  # all authorities and county councils; the region has none
