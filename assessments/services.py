@@ -694,4 +694,9 @@ def assessment_results_compute(*, assessment_id: int, revision: int) -> Assessme
         )
         for strand in strands
     )
+    if assessment.status == AssessmentStatus.AGREED:
+        # Benchmarks pool agreed results: recompute the round's once these are stored.
+        from benchmarking.services import benchmarks_request
+
+        benchmarks_request(round_id=assessment.round_id)
     return result
