@@ -89,3 +89,26 @@ def test_a_demo_area_lead_s_heatmap(page, live_server, demo, assert_accessible):
                          "td.portal-heat--4").count() > 0  # fmt: skip
     shot(page, "area")
     assert_accessible(page)
+
+
+def test_a_national_admin_adds_a_comparator_group(page, live_server, settings, assert_accessible):
+    from tests.factories.accounts import two_tenants
+
+    settings.PORTAL_REQUIRE_2FA = False
+    tenants = two_tenants()
+    tenants.national_admin.set_password(PASSWORD)
+    tenants.national_admin.save()
+    path = reverse("benchmarking:comparator_group_add")
+    sign_in(page, live_server, tenants.national_admin.email, path)
+    with page.expect_navigation():
+        page.click("button[name=submit]")
+    assert "Enter the comparator group's name" in page.locator(".govuk-error-summary").inner_text()
+    shot(page, "comparator-error")
+    assert_accessible(page)
+    page.fill("#id_name", "Statistical neighbours")
+    page.check(f"input[name=members][value='{tenants.a.authority.pk}']")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
+    assert "Statistical neighbours has been saved" in page.locator("main").inner_text()
+    shot(page, "comparator-groups")
+    assert_accessible(page)
