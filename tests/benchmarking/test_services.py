@@ -140,3 +140,26 @@ def test_overlapping_recompute_does_nothing_on_postgresql(postgres, past_round):
         other.rollback()
         other.close()
     assert benchmarks_recompute(round_id=past_round.pk) == 0
+
+
+def test_a_skipped_recompute_on_the_worker_tries_again_later(past_round, monkeypatch):
+    from celery.exceptions import Retry
+
+    from benchmarking import services, tasks
+
+    monkeypatch.setattr(services, "benchmarks_recompute", lambda *, round_id: None)
+    task = tasks.recompute_benchmarks
+    task.push_request(
+        is_eager=False,
+        retries=0,
+        called_directly=False,
+        args=(),
+        kwargs={"round_id": past_round.pk},
+    )
+    try:
+        with pytest.raises(Retry):
+            task.run(round_id=past_round.pk)
+    finally:
+        task.pop_request()
+    # Eagerly (no broker) it just reports the skip.
+    assert task.apply(kwargs={"round_id": past_round.pk}).get() is None
