@@ -24,6 +24,7 @@ from assessments.models import (
     Round,
     StrandResult,
 )
+from core.models import OutboxTask
 from core.outbox import outbox_enqueue
 
 from .aggregates import Percentile
@@ -166,7 +167,13 @@ def benchmarks_recompute_all() -> dict[int, int | None]:
 def benchmarks_request(*, round_id: int) -> None:
     """Ask the worker to recompute a round's benchmarks, e.g. when an assessment is agreed or
     un-agreed. Recorded in the outbox in the caller's transaction."""
-    outbox_enqueue(task_name=RECOMPUTE_TASK, kwargs={"round_id": round_id})
+    kwargs = {"round_id": round_id}
+    # One waiting recompute of a round covers every change made before it runs.
+    if OutboxTask.objects.filter(
+        task_name=RECOMPUTE_TASK, kwargs=kwargs, dispatched_at__isnull=True
+    ).exists():
+        return
+    outbox_enqueue(task_name=RECOMPUTE_TASK, kwargs=kwargs)
 
 
 # --- Comparator groups (national admins) ---------------------------------------------------------
