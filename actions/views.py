@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from assessments.selectors import assessment_get
 from core.access import AccessRule, access
+from core.forms import add_service_errors
 from frameworks.models import Statement
 
 from . import selectors, services
@@ -27,16 +28,6 @@ def _assessment(request: HttpRequest, pk: int):
     if not permissions.can_view_authority(request.user, authority):
         raise Http404
     return assessment_get(authority=authority, pk=pk)
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message.message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @access(AccessRule.AUTHORITY)
@@ -101,7 +92,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The action has been added to your plan.")
             return redirect("actions:plan", pk=assessment.pk)
@@ -136,7 +127,7 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
         try:
             services.action_update(action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The action has been saved.")
             return redirect("actions:plan", pk=assessment.pk)

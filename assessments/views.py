@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import permissions
 from accounts.models import Membership, MembershipRole
 from core.access import AccessRule, access
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -45,17 +46,6 @@ def _can_edit(request: HttpRequest, assessment: Assessment) -> bool:
     return assessment.is_editable and permissions.can_edit_assessment(
         request.user, assessment.authority
     )
-
-
-def _apply_validation_error(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for message in errors:
-                form.add_error(target, message.message % (message.params or {}))
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- Rounds and starting --------------------------------------------------------------------------
@@ -146,7 +136,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             except services.AssessmentError as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Your checklist answers have been saved.")
                 return redirect("assessments:task_list", pk=assessment.pk)
@@ -198,7 +188,7 @@ def dimension(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             except services.AssessmentError as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                add_service_errors(form, error)
             else:
                 if form.continuing:
                     return redirect(_next_url(assessment, key))
@@ -273,7 +263,7 @@ def dimension_level(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             except services.AssessmentError as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"{answer.dimension.name} is saved.")
                 return redirect("assessments:task_list", pk=assessment.pk)
@@ -434,7 +424,7 @@ def round_manage(request: HttpRequest) -> HttpResponse:
                 closes_on=form.cleaned_data["closes_on"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The {new_round.name} round is open.")
             return redirect("assessments:round_manage")

@@ -22,6 +22,7 @@ from accounts import permissions
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, DimensionAnswer
 from core.access import AccessRule, access
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import EvidenceEditForm, EvidenceFileForm, EvidenceLinkForm, EvidenceTextForm
@@ -63,15 +64,8 @@ def _dimension_url(assessment: Assessment, answer: DimensionAnswer) -> str:
 
 
 def _apply_error(form: Any, error: Exception) -> None:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for message in errors:
-                form.add_error(target, message.message % (message.params or {}))
-    elif isinstance(error, ValidationError):
-        target = "file" if "file" in form.fields else None
-        for message in error.messages:
-            form.add_error(target, message)
+    if isinstance(error, ValidationError):
+        add_service_errors(form, error, default_field="file" if "file" in form.fields else None)
     else:
         form.add_error(None, str(error))
 

@@ -22,18 +22,6 @@ def _helper(*fields: Any, submit: str) -> FormHelper:
     return helper
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when it names one the form has."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for item in errors:
-                form.add_error(target, item.messages[0] if hasattr(item, "messages") else item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class FrameworkImportForm(forms.Form):
     file = forms.FileField(
         label="Upload a framework file",

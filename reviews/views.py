@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.models import AssessmentStatus
 from assessments.selectors import round_list
 from core.access import AccessRule, access
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import AgreeForm, ModerationForm, ReturnForm
@@ -32,16 +33,6 @@ COLUMNS = [
     ("activity", "Last activity", False),
     ("days", "Days since submission", True),
 ]
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message.message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _int(value: str | None) -> int | None:
@@ -189,7 +180,7 @@ def moderate(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("reviews:review", pk=assessment.pk)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Your decision on {row.answer.dimension.name} is saved.")
             return redirect(reverse("reviews:review", args=[assessment.pk]) + f"#dimension-{key}")
@@ -221,7 +212,7 @@ def _decision(request: HttpRequest, pk: int, *, form_class, service, template: s
             messages.error(request, str(error))
             return redirect("reviews:review", pk=assessment.pk)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done.format(name=assessment.authority.name))
             return redirect("reviews:review", pk=assessment.pk)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import AccessRule, access
+from core.forms import add_service_errors
 from frameworks import services
 from frameworks.diff import framework_diff
 from frameworks.export import framework_document_from_version, framework_version_export_yaml
@@ -28,7 +29,6 @@ from frameworks.forms import (
     StatementForm,
     StrandForm,
     VersionDetailsForm,
-    add_service_errors,
 )
 from frameworks.models import FrameworkVersion, Level
 from frameworks.selectors import (
