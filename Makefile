@@ -75,3 +75,15 @@ fmt: install-dev ## Format the code
 .PHONY: frontend
 frontend: ## Rebuild the vendored GOV.UK Frontend files from npm (not needed to run)
 	cd frontend && npm install --no-audit --no-fund && npm run build
+
+.PHONY: security
+security: install-dev ## Static security checks: bandit (no high findings) and pip-audit
+	BIN=$(BIN) tools/security-checks
+
+.PHONY: vnu
+vnu: ## Install the Nu HTML Checker (vnu-jar, from npm; runs on Java) used by the HTML validity tests
+	npm ci --prefix tools/vnu --no-audit --no-fund --silent
+
+.PHONY: bench
+bench: install-dev ## Run every benchmark script and print one table of figures (under 10 minutes)
+	$(BIN)/python benchmarks/run_all.py

@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("notifications.urls")),
     path("", include("benchmarking.urls")),
+    path("", include("reports.urls")),
+    path("", include("exports.urls")),
+    path("api/", include("api.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Project apps, one job each (see docs/architecture.md).
     "core",
     "accounts",
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "notifications",
     "benchmarking",
     "reports",
+    "exports",
+    "api",
 ]
 
 MIDDLEWARE = [
