@@ -51,6 +51,8 @@ from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from _results import result  # benchmarks/_results.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK_FILE = ROOT / "fixtures/frameworks/dmm-early-help-1.0.yaml"
 GUNICORN_CONFIG = ROOT / "deploy/gunicorn.conf.py"
@@ -742,6 +744,38 @@ def print_report(args: argparse.Namespace, report: Report, counts: dict) -> int:
                 print(f"  {series.name}: {n} x {reason}")
     else:
         print("Errors: none")
+    users = f"{args.users} users"
+    baseline = f"/healthz p95, {users}, same run"
+    result(
+        f"dimension save p95, {users}",
+        report.saves.percentile(95) * 1000,
+        "ms",
+        baseline=baseline,
+        baseline_value=report.baseline.percentile(95) * 1000,
+        target=f"<= {TARGET_RATIO:.0f}x baseline",
+        met=met,
+    )
+    result(
+        f"dimension page p95, {users}",
+        report.pages.percentile(95) * 1000,
+        "ms",
+        baseline=baseline,
+        baseline_value=report.baseline.percentile(95) * 1000,
+    )
+    result(
+        "dimension save p50, one user alone",
+        report.alone_saves.percentile(50) * 1000,
+        "ms",
+        baseline="/healthz p50, one client alone",
+        baseline_value=report.alone_health.percentile(50) * 1000,
+    )
+    result(
+        "dimension save load: errors",
+        errors,
+        "requests",
+        target="0",
+        met=errors == 0,
+    )
     if errors:
         return 1
     return 0 if met else 2
