@@ -92,6 +92,11 @@ class TwoFactorMiddleware:
             return None
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             return _redirect_with_next("accounts:two_factor_verify", request)
+        options = getattr(request, "acting_for_options", None)
+        if options is not None:
+            # Reads the user's memberships and areas once and fills the role caches that
+            # two_factor_required and the view's own checks use, instead of querying them twice.
+            len(options)
         if two_factor_required(user):
             return _redirect_with_next("accounts:two_factor_setup", request)
         return None

@@ -275,18 +275,36 @@ def dimension_ratings_save(
     expected_revision: int,
     ratings: Mapping[int, str],
     notes: str,
+    loaded_statements: Iterable[Statement] | None = None,
+    loaded_ratings: Iterable[StatementRating] | None = None,
 ) -> DimensionAnswer:
     """Save some or all of a dimension's statement ratings, and its notes. `ratings` maps statement
-    ids (of this dimension only) to Rating values; statements left out keep their rating."""
-    answer = _lock_answer(answer)
-    _refuse_if_stale(answer, expected_revision)
-    statements = {s.pk: s for s in answer.dimension.statements.select_related("level")}
+    ids (of this dimension only) to Rating values; statements left out keep their rating.
+
+    A caller that has already read the dimension's statements (with their levels) and this
+    answer's ratings may pass them in to spare reading them again. That is safe: every change to
+    the ratings moves the answer's revision on, and the save goes ahead only when the locked
+    answer is still at `expected_revision`, which the caller's page was built from before it read
+    them; so rows read before the lock are the rows of that revision, or the save is refused as
+    stale."""
+    locked = _lock_answer(answer)
+    _refuse_if_stale(locked, expected_revision)
+    if loaded_statements is not None and loaded_ratings is not None:
+        statements = {s.pk: s for s in loaded_statements}
+        existing = {r.statement_id: r for r in loaded_ratings}
+        if any(s.dimension_id != locked.dimension_id for s in statements.values()) or any(
+            r.answer_id != locked.pk for r in existing.values()
+        ):
+            raise ValueError("The statements or ratings passed in are not this answer's.")
+    else:
+        statements = {s.pk: s for s in locked.dimension.statements.select_related("level")}
+        existing = {r.statement_id: r for r in locked.ratings.all()}
+    answer = locked
     unknown = set(ratings) - set(statements)
     if unknown:
         raise ValidationError("Some of the statements sent do not belong to this dimension.")
     for value in ratings.values():
         scoring.Rating(value)  # raises ValueError for anything else
-    existing = {r.statement_id: r for r in answer.ratings.all()}
     now = timezone.now()
     entries: list[HistoryEntry] = []
     to_create: list[StatementRating] = []

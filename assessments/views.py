@@ -160,7 +160,8 @@ def dimension(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     answer = selectors.dimension_answer_get(assessment=assessment, dimension_key=key)
     statements = list(answer.dimension.statements.all())
-    saved = {r.statement_id: r.rating for r in answer.ratings.all()}
+    ratings = list(answer.ratings.all())
+    saved = {r.statement_id: r.rating for r in ratings}
     editable = _can_edit(request, assessment)
     conflict = None
     initial = {statement_field_name(s): saved.get(s.pk, "") for s in statements}
@@ -177,6 +178,8 @@ def dimension(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                     expected_revision=form.cleaned_data["revision"],
                     ratings=form.ratings(),
                     notes=form.cleaned_data["notes"],
+                    loaded_statements=statements,
+                    loaded_ratings=ratings,
                 )
             except services.EditConflict as error:
                 conflict = error

@@ -256,10 +256,14 @@ def test_the_task_list_and_dimension_page_run_a_constant_number_of_queries(
     answer = assessment.dimension_answers.first()
     dimension = reverse("assessments:dimension", args=[assessment.pk, answer.dimension.key])
     client.get(task_list)  # warm the session
+    # Counts are read straight after each block: the next request clears Django's query log.
     with django_assert_max_num_queries(16) as empty_task_list:
         client.get(task_list)
+    task_list_count = len(empty_task_list.captured_queries)
     with django_assert_max_num_queries(18) as empty_dimension:
         client.get(dimension)
+    dimension_count = len(empty_dimension.captured_queries)
+    assert task_list_count > 0 and dimension_count > 0
     complete(assessment, tenants.a.officer)
     for _ in range(3):  # more history rows and ratings
         for answer in assessment.dimension_answers.all():
@@ -267,9 +271,9 @@ def test_the_task_list_and_dimension_page_run_a_constant_number_of_queries(
                 answer, tenants.a.officer, pattern=dict.fromkeys((1, 2, 3, 4), Rating.PARTLY)
             )
             answer_dimension(answer, tenants.a.officer)
-    with django_assert_max_num_queries(len(empty_task_list.captured_queries)):
+    with django_assert_max_num_queries(task_list_count):
         client.get(task_list)
-    with django_assert_max_num_queries(len(empty_dimension.captured_queries)):
+    with django_assert_max_num_queries(dimension_count):
         client.get(dimension)
 
 
@@ -308,3 +312,44 @@ def test_national_admins_open_rounds_and_others_get_404(client, tenants, version
     )
     assert response.status_code == 302
     assert "2027 to 2028" in client.get(url).content.decode()
+
+
+def test_a_dimension_save_runs_a_constant_number_of_queries_and_reads_nothing_twice(
+    client, tenants, assessment, django_assert_max_num_queries
+):
+    """The save reads the dimension's statements and ratings once (the view's rows, confirmed by
+    the revision under the lock) whatever the number of statements and history rows."""
+    signed_in(client, tenants.a.officer)
+    answer = assessment.dimension_answers.select_related("dimension").first()
+    url = reverse("assessments:dimension", args=[assessment.pk, answer.dimension.key])
+    statements = list(answer.dimension.statements.values_list("pk", flat=True))
+    client.get(url)  # warm the session
+
+    def save(rating: str, notes: str):
+        answer.refresh_from_db()
+        form = {"revision": answer.revision, "notes": notes, "action": "later"}
+        form.update({f"statement_{pk}": rating for pk in statements})
+        return client.post(url, form)
+
+    with django_assert_max_num_queries(17) as first:
+        assert save("partly", "First save").status_code == 302
+    # Read the count now: the next request clears Django's query log (request_started).
+    first_count = len(first.captured_queries)
+    for n in range(5):  # more ratings changed and more history rows
+        assert save(("fully", "not_at_all")[n % 2], f"Save {n}").status_code == 302
+    with django_assert_max_num_queries(first_count) as later:
+        assert save("partly", "Last save").status_code == 302
+    statement_reads = [
+        q["sql"]
+        for q in later.captured_queries
+        if q["sql"].startswith('SELECT "frameworks_statement"')
+    ]
+    rating_reads = [
+        q["sql"]
+        for q in later.captured_queries
+        if q["sql"].startswith('SELECT "assessments_statementrating"')
+    ]
+    assert len(statement_reads) == 1 and len(rating_reads) == 1
+    answer.refresh_from_db()
+    assert answer.notes == "Last save"
+    assert set(answer.ratings.values_list("rating", flat=True)) == {"partly"}
