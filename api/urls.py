@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import pages, views
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.RootView.as_view(), name="root"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("frameworks/", views.FrameworkListView.as_view(), name="framework_list"),
+    path(
+        "frameworks/<slug:slug>/<str:version>/",
+        views.FrameworkDetailView.as_view(),
+        name="framework_detail",
+    ),
+    path("rounds/", views.RoundListView.as_view(), name="round_list"),
+    path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),
+    path("assessments/", views.AssessmentListView.as_view(), name="assessment_list"),
+    path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
+    path("benchmarks/", views.BenchmarkListView.as_view(), name="benchmark_list"),
+    path(
+        "benchmarks/<int:round_id>/",
+        views.BenchmarkDetailView.as_view(),
+        name="benchmark_detail",
+    ),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(), name="docs"),
+    # Pages in the portal (HTML) for managing personal API tokens.
+    path("tokens/", pages.token_list, name="token_list"),
+    path("tokens/new/", pages.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
+]

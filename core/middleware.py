@@ -9,6 +9,11 @@ logger = logging.getLogger(__name__)
 
 
 def service_unavailable_response(request: HttpRequest) -> HttpResponse:
+    from .views import registered_error_response
+
+    registered = registered_error_response(request, 503)
+    if registered is not None:
+        return registered
     html = render_to_string("errors/503.html", {"request": request})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "60"

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -46,21 +48,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # --- Error pages (GOV.UK patterns). They must render with no database and leak nothing. ----------
 
+# An app that answers errors in another format under its own URLs (the API answers JSON) registers a
+# responder: (request, status) -> a response, or None for requests that are not its own.
+ErrorResponder = Callable[[HttpRequest, int], HttpResponse | None]
+ERROR_RESPONDERS: list[ErrorResponder] = []
+
+
+def register_error_responder(responder: ErrorResponder) -> None:
+    if responder not in ERROR_RESPONDERS:
+        ERROR_RESPONDERS.append(responder)
+
+
+def registered_error_response(request: HttpRequest, status: int) -> HttpResponse | None:
+    for responder in ERROR_RESPONDERS:
+        response = responder(request, status)
+        if response is not None:
+            return response
+    return None
+
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return registered_error_response(request, 400) or render(request, "errors/400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return registered_error_response(request, 403) or render(request, "errors/403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return registered_error_response(request, 404) or render(request, "errors/404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    return registered_error_response(request, 500) or render(request, "errors/500.html", status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

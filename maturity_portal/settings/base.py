@@ -230,12 +230,47 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST framework -----------------------------------------------------------------------------
+# The read-only JSON API (api app, docs/api.md). Personal API tokens first, then the session.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.PortalSessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    # Per token; counted in Django's default cache (per process unless CACHES is shared).
+    "DEFAULT_THROTTLE_RATES": {"api_token": env("API_TOKEN_RATE", default="120/minute")},
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,  # no ?format=: unknown query parameters are a 400
+    "COERCE_DECIMAL_TO_STRING": False,
+    "DATETIME_FORMAT": "iso-8601",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Maturity Portal API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Maturity Portal API",
+    "DESCRIPTION": (
+        "Read-only access to the Data Maturity Model's published versions, assessment rounds, "
+        "assessments with their stored results, and anonymised benchmarks. Authenticate with a "
+        "personal API token (`Authorization: Bearer <token>`, made under Your account > API "
+        'tokens) or a signed-in session. Every error is JSON: `{"message": ..., "errors": '
+        "{...}}`. Another authority's data answers 404, like data that does not exist."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"AssessmentStatusEnum": "assessments.models.AssessmentStatus"},
+    # Swagger UI and ReDoc from the installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
 
 # --- Logging: everything to stdout --------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

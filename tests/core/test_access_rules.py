@@ -35,11 +35,28 @@ def test_every_url_pattern_declares_an_access_rule():
     assert undeclared == [], f"URL patterns without a declared access rule: {undeclared}"
 
 
+def is_rest_framework_view(callback) -> bool:
+    from rest_framework.views import APIView
+
+    view_class = getattr(callback, "cls", None)
+    return isinstance(view_class, type) and issubclass(view_class, APIView)
+
+
 def test_public_views_and_only_they_skip_the_sign_in_requirement():
+    from rest_framework.permissions import AllowAny, IsAuthenticated
+
     for route, callback in all_views():
         rule = access_rule_of(callback)
         login_required = getattr(callback, "login_required", True)
-        if rule is AccessRule.PUBLIC:
+        if is_rest_framework_view(callback):
+            # The API authenticates itself (token or session) and answers 401 JSON, not a
+            # redirect: its private views must require authentication in REST framework.
+            permissions = list(callback.cls.permission_classes)
+            if rule is AccessRule.PUBLIC:
+                assert AllowAny in permissions, f"{route} is declared public but needs sign-in"
+            else:
+                assert IsAuthenticated in permissions, f"{route} is {rule} but open to anyone"
+        elif rule is AccessRule.PUBLIC:
             assert login_required is False, f"{route} is declared public but needs sign-in"
         else:
             assert login_required is not False, f"{route} skips sign-in but is declared {rule}"
@@ -86,10 +103,13 @@ def sample_url(route: str, chain) -> str | None:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
 
 
-def private_routes():
+def private_routes(*, api: bool = False):
+    """Private page URLs (or, with api=True, private API endpoint URLs)."""
     routes = []
     for route, chain, callback in walk_patterns(get_resolver().url_patterns):
         if route.startswith(EXEMPT_PREFIXES) or access_rule_of(callback) is AccessRule.PUBLIC:
+            continue
+        if is_rest_framework_view(callback) != api:
             continue
         url = sample_url(route, chain)
         if url is not None:
@@ -108,6 +128,19 @@ def test_anonymous_requests_for_every_private_page_redirect_to_sign_in():
             response = method(url)
             assert response.status_code == 302, f"{method.__name__.upper()} {url}"
             assert response["Location"].startswith(f"{login}?next="), url
+
+
+@pytest.mark.django_db
+def test_anonymous_requests_for_every_private_api_endpoint_are_401_json():
+    routes = private_routes(api=True)
+    assert "/api/assessments/" in routes
+    client = Client()
+    for url in routes:
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 401, f"{method.__name__.upper()} {url}"
+            assert response["Content-Type"] == "application/json", url
+            assert response.json()["message"], url
 
 
 # --- Another authority's objects are a 404 for every role ---------------------------------------
