@@ -8,21 +8,39 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    return isinstance(exception, DATABASE_UNAVAILABLE) or (
+        isinstance(exception, DatabaseError) and "connect" in str(exception).lower()
+    )
+
+
+def render_without_database(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """Render an error page from the service's settings only: no context processors, so nothing
+    reads the session, the user or the messages (each of which would need the database)."""
+    from .context_processors import service
+
+    return HttpResponse(render_to_string(template, service(request)), status=status)
+
+
 def service_unavailable_response(request: HttpRequest) -> HttpResponse:
     from .views import registered_error_response
 
     registered = registered_error_response(request, 503)
     if registered is not None:
         return registered
-    html = render_to_string("errors/503.html", {"request": request})
-    response = HttpResponse(html, status=503)
+    response = render_without_database(request, "errors/503.html", status=503)
     response["Retry-After"] = "60"
     return response
 
 
 class ServiceUnavailableMiddleware:
     """When the database cannot be reached, show the GOV.UK "sorry, the service is unavailable" page
-    (503) instead of a 500. Requests are atomic per service call, so nothing is half-written."""
+    (503) instead of a 500. Requests are atomic per service call, so nothing is half-written.
+    This catches errors raised by views; core.views.server_error does the same for errors raised
+    by the middleware before the view (e.g. loading the session)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -30,14 +48,12 @@ class ServiceUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             return self.get_response(request)
-        except (OperationalError, InterfaceError) as exc:
+        except DATABASE_UNAVAILABLE as exc:
             logger.error("Database unavailable: %s", exc)
             return service_unavailable_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "connect" in str(exception).lower()
-        ):
+        if is_database_unavailable(exception):
             logger.error("Database unavailable: %s", exception)
             return service_unavailable_response(request)
         return None

@@ -1,3 +1,5 @@
+import logging
+import sys
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,6 +9,13 @@ from django.views.decorators.http import require_GET
 
 from .access import AccessRule, access
 from .health import broker_status, database_status
+from .middleware import (
+    is_database_unavailable,
+    render_without_database,
+    service_unavailable_response,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @access(AccessRule.PUBLIC)
@@ -80,7 +89,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return registered_error_response(request, 500) or render(request, "errors/500.html", status=500)
+    # Django calls this while handling the exception, so sys.exc_info() names it. A database that
+    # does not answer (e.g. while the session is read, before any view) is a 503, not a 500.
+    if is_database_unavailable(sys.exc_info()[1]):
+        logger.error("Database unavailable: %s", sys.exc_info()[1])
+        return service_unavailable_response(request)
+    return registered_error_response(request, 500) or render_without_database(
+        request, "errors/500.html", status=500
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
