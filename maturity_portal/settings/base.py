@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user.
+    "core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Fail closed: every view needs a signed-in user unless it is marked public (core.access).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -255,7 +257,7 @@ SPECTACULAR_SETTINGS = {
         "Read-only access to the Data Maturity Model's published versions, assessment rounds, "
         "assessments with their stored results, and anonymised benchmarks. Authenticate with a "
         "personal API token (`Authorization: Bearer <token>`, made under Your account > API "
-        'tokens) or a signed-in session. Every error is JSON: `{"message": ..., "errors": '
+        "tokens) or a signed-in session. Every error is JSON: `{\"message\": ..., \"errors\": "
         "{...}}`. Another authority's data answers 404, like data that does not exist."
     ),
     "VERSION": "1.0.0",
@@ -385,3 +387,35 @@ PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "evidence.demo.seed"]
 # --- Reviews, notifications and action plans (reviews, notifications, actions apps) -------------
 # Demo action plans (carried into the current round) and demo notifications, after the assessments.
 PORTAL_DEMO_SEEDERS = [*PORTAL_DEMO_SEEDERS, "actions.demo.seed", "notifications.demo.seed"]
+
+# --- Reports (reports app) ----------------------------------------------------------------------
+# PDFs are stored privately like evidence ("reports" storage: local disk outside any served folder,
+# or the evidence bucket under another prefix) and leave only through a permission-checked view.
+if EVIDENCE_STORAGE == "s3":
+    STORAGES["reports"] = {
+        **STORAGES["evidence"],
+        "OPTIONS": {
+            **STORAGES["evidence"]["OPTIONS"],
+            "location": env("AWS_REPORTS_LOCATION", default="reports"),
+        },
+    }
+else:
+    STORAGES["reports"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(env("REPORTS_ROOT", default=str(VAR_DIR / "reports"))),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+# A report queued or rendering for longer than this is dispatched again (its worker or message was
+# lost); a render is never claimed twice within it. Longer than CELERY_TASK_TIME_LIMIT.
+REPORTS_LEASE_SECONDS = env.int("REPORTS_LEASE_SECONDS", default=300)
+REPORTS_REDISPATCH_SECONDS = env.float("REPORTS_REDISPATCH_SECONDS", default=60.0)
+# Fault tests only: a pause after rendering, before storing, so a test can kill the worker then.
+REPORTS_RENDER_PAUSE_SECONDS = env.float("REPORTS_RENDER_PAUSE_SECONDS", default=0.0)
+CELERY_BEAT_SCHEDULE["reports-redispatch"] = {
+    "task": "reports.tasks.redispatch_stuck",
+    "schedule": REPORTS_REDISPATCH_SECONDS,
+}
