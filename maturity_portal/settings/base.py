@@ -65,8 +65,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Cache-Control: no-store on every response to a signed-in user.
-    "core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Fail closed: every view needs a signed-in user unless it is marked public (core.access).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -257,7 +255,7 @@ SPECTACULAR_SETTINGS = {
         "Read-only access to the Data Maturity Model's published versions, assessment rounds, "
         "assessments with their stored results, and anonymised benchmarks. Authenticate with a "
         "personal API token (`Authorization: Bearer <token>`, made under Your account > API "
-        "tokens) or a signed-in session. Every error is JSON: `{\"message\": ..., \"errors\": "
+        'tokens) or a signed-in session. Every error is JSON: `{"message": ..., "errors": '
         "{...}}`. Another authority's data answers 404, like data that does not exist."
     ),
     "VERSION": "1.0.0",
