@@ -18,6 +18,7 @@ class ExportForm(forms.Form):
 
     round = forms.ChoiceField(
         label="Which round?",
+        widget=forms.RadioSelect,
         error_messages={
             "required": "Choose a round",
             "invalid_choice": "Choose a round from the list",
@@ -26,6 +27,7 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label="Which format?",
         choices=FORMATS,
+        widget=forms.RadioSelect,
         error_messages={
             "required": "Choose a file format",
             "invalid_choice": "Choose CSV or Excel workbook",

@@ -200,6 +200,11 @@ CROSS_TENANT_REQUESTS = {
         reverse("accounts:national_authority", kwargs={"pk": w.b.authority.pk}),
         None,
     ),
+    "every authority's results export": lambda w: (
+        "get",
+        reverse("exports:national_download"),
+        {"round": "all", "format": "csv"},
+    ),
 }
 ROLES = ["officer", "authority_lead", "viewer", "area_lead"]
 
