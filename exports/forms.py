@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 EVERY_ROUND = "all"
@@ -14,7 +12,8 @@ FORMATS = (
 
 
 class ExportForm(forms.Form):
-    """GET: which round (or every round) and which file format."""
+    """GET: which round (or every round) and which file format. Rendered with the portal's radios
+    include, whose first radio carries the field's id so the error summary links to it."""
 
     round = forms.ChoiceField(
         label="Which round?",
@@ -41,13 +40,6 @@ class ExportForm(forms.Form):
         if rounds:
             choices.append((EVERY_ROUND, "Every round"))
         self.fields["round"].choices = choices
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field.radios("round", legend_size=Size.MEDIUM),
-            Field.radios("format", legend_size=Size.MEDIUM),
-        )
 
     def chosen(self) -> tuple[list[Any], bool]:
         """(rounds, every round?) for a valid form."""

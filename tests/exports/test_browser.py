@@ -1,0 +1,95 @@
+"""Export pages in headless Chromium on the demo data, with axe-core: an officer's, an area
+lead's and a national admin's page, the error summary, and a real download. Screenshots go to
+/tmp/export-shots/ for people to look at."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories.frameworks import shipped_framework_version
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/export-shots")
+PASSWORD = "Export-test-password-2026"
+OFFICER = "officer.mardleshire@example.org"
+AREA_LEAD = "area.lead.south@example.org"
+NATIONAL_ADMIN = "national.admin@example.org"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PORTAL_REQUIRE_2FA = False
+    shipped_framework_version()
+    call_command("seed_demo", stdout=io.StringIO())
+    for email in (OFFICER, AREA_LEAD, NATIONAL_ADMIN):
+        user = User.objects.get(email=email)
+        user.set_password(PASSWORD)
+        user.save()
+
+
+def sign_in(page, live_server, email: str, path: str) -> None:
+    page.goto(live_server.url + path)
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("#id_submit")
+    assert page.url.endswith(path), page.url
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_an_officer_downloads_a_csv(page, live_server, demo, assert_accessible):
+    path = reverse("exports:authority")
+    sign_in(page, live_server, OFFICER, path)
+    assert page.locator("h1").inner_text() == "Download your results"
+    assert page.locator("main [style]").count() == 0
+    shot(page, "authority")
+    assert_accessible(page)
+    page.click("text=What each column holds")
+    shot(page, "authority-columns")
+    assert_accessible(page)
+    # No format chosen: the error summary, linked to the field.
+    page.click("button:has-text('Download')")
+    summary = page.locator(".govuk-error-summary")
+    assert "Choose a file format" in summary.inner_text()
+    assert page.title().startswith("Download your results - Error")
+    shot(page, "authority-error")
+    assert_accessible(page)
+    summary.locator("a").first.click()
+    assert page.evaluate("document.activeElement.name") == "format"
+    # Choose CSV: a real download.
+    page.check("input[name=format][value=csv]")
+    with page.expect_download() as info:
+        page.click("button:has-text('Download')")
+    download = info.value
+    assert download.suggested_filename.startswith("maturity-results-")
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text("utf-8-sig"))))
+    assert rows and {r["Authority"] for r in rows} == {rows[0]["Authority"]}
+
+
+def test_an_area_lead_s_and_a_national_admin_s_pages(page, live_server, demo, assert_accessible):
+    sign_in(page, live_server, AREA_LEAD, reverse("exports:area"))
+    assert page.locator("h1").inner_text() == "Download your area's results"
+    shot(page, "area")
+    assert_accessible(page)
+    page.goto(live_server.url + reverse("reviews:dashboard"))
+    link = page.locator("main a", has_text="Download these authorities' results")
+    assert link.count() == 1
+    page.context.clear_cookies()
+    sign_in(page, live_server, NATIONAL_ADMIN, reverse("accounts:national_index"))
+    page.click("text=Download results")
+    assert page.locator("h1").inner_text() == "Download every authority's results"
+    shot(page, "national")
+    assert_accessible(page)
