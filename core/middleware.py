@@ -1,9 +1,11 @@
 import logging
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +59,27 @@ class ServiceUnavailableMiddleware:
             logger.error("Database unavailable: %s", exception)
             return service_unavailable_response(request)
         return None
+
+
+class NoStoreForSignedInMiddleware:
+    """Responses to a signed-in user carry their authority's data: no browser or proxy may keep
+    them (Cache-Control: no-store), so the back button after signing out, or a shared computer,
+    shows nothing. A view that sets its own Cache-Control (downloads) keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        try:
+            # The session too: an API view without session authentication replaces request.user.
+            signed_in = request.user.is_authenticated or bool(
+                getattr(request, "session", {}).get(SESSION_KEY)
+            )
+        except DatabaseError:  # the database is down: the 503 page says so, nothing to keep
+            return response
+        if signed_in:
+            add_never_cache_headers(response)
+        return response

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user.
+    "core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Fail closed: every view needs a signed-in user unless it is marked public (core.access).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
