@@ -107,12 +107,13 @@ class OwnRedis:
 
 
 def start_worker(broker_url: str, name: str, log: Path | None = None) -> subprocess.Popen:
-    """A real Celery worker (solo pool) on `broker_url` and this run's test database."""
+    """A real Celery worker (solo pool) on `broker_url` and this run's test database. Tasks it
+    enqueues are published to the broker (tests/faults/worker_settings.py)."""
     env = dict(
         os.environ,
         CELERY_BROKER_URL=broker_url,
         CELERY_RESULT_BACKEND=broker_url,
-        DJANGO_SETTINGS_MODULE="maturity_portal.settings.test",
+        DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
         DATABASE_URL=database_url(),
     )
     output = log.open("w") if log else None
@@ -127,7 +128,7 @@ def start_worker(broker_url: str, name: str, log: Path | None = None) -> subproc
             "--pool=solo",
             "--without-mingle",
             "--without-gossip",
-            "--loglevel=WARNING",
+            f"--loglevel={'INFO' if log else 'WARNING'}",
             "-n",
             f"{name}@%h",
         ],
