@@ -140,6 +140,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 from django_otp import login as otp_login
 
                 otp_login(request, device)
+                # A session that gains the second factor gets a new id (session fixation).
+                request.session.cycle_key()
                 return redirect(safe_next(request, request.GET.get("next")))
             del request.session[PENDING_SESSION_KEY]
             user.otp_device = device  # type: ignore[union-attr]  # django-otp keeps it on login

@@ -1,8 +1,9 @@
 """One demo world for the security tests, built once (the shipped model, reference authorities
 and `seed_demo`: every role, assessments in every state, evidence, reviews, action plans,
-notifications, benchmarks, plus a draft model version, an unstarted round and a comparator group)
-inside a transaction rolled back when tests/security ends, so the walks over every page cost one
-set-up. Each test still runs in its own savepoint, so nothing a test writes reaches the next.
+notifications, benchmarks, plus a draft model version, an unstarted round and a comparator
+group) inside a transaction rolled back when tests/security/walk ends, so the walks over every
+page cost one set-up. Each test still runs in its own savepoint, so nothing a test writes
+reaches the next.
 
 Every test in this folder must use the database without `transaction=True`, so pytest-django
 keeps them together and the world is built once."""

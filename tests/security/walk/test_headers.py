@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 # Page types the walk does not fetch, each with the reason and where it is checked instead.
 NOT_WALKED = {
-    "accounts:logout": "signing out would end the walk's session: test_sessions.py posts to it",
+    "accounts:logout": (
+        "signing out would end the walk's session: tests/security/test_sessions.py posts to it"
+    ),
 }
 
 
@@ -23,8 +25,8 @@ def test_the_walk_reaches_every_page_type(world):
     expected = set(all_routes().values()) - set(NOT_WALKED) - json_details
     missing = sorted(expected - world.crawl.routes_seen())
     assert missing == [], (
-        "No page links to these (for the users in tests/security/conftest.py DEMO_USERS): link "
-        f"them, or add a seed URL in tests/security/conftest.py _seeds(): {missing}"
+        "No page links to these (for the users in tests/security/walk/conftest.py DEMO_USERS): "
+        f"link them, or add a seed URL in tests/security/walk/conftest.py _seeds(): {missing}"
     )
     assert len(world.crawl.pages()) > 300
 
