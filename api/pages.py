@@ -41,7 +41,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def token_create(request: HttpRequest) -> HttpResponse:
     context = _acting_for_context(request)
-    form = TokenCreateForm(request.POST or None)
+    form = TokenCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not context["must_choose"] and form.is_valid():
         try:
             token, secret = services.api_token_create(

@@ -180,7 +180,7 @@ class RootView(PortalAPIView):
     permission_classes = [AllowAny]
     serializer_class = RootSerializer
 
-    @extend_schema(operation_id="root", summary="Links to the API's collections")
+    @extend_schema(operation_id="root", summary="Links to the API's collections", tags=["root"])
     def get(self, request: Request) -> Response:
         names = {
             "frameworks": "api:framework_list",

@@ -164,6 +164,32 @@ def _b_invitation(world):
     return invitation
 
 
+def _b_assessment(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import Round
+    from assessments.services import assessment_start
+    from tests.factories.frameworks import framework_version_build
+
+    today = timezone.localdate()
+    round_ = Round.objects.create(
+        name="Cross-tenant round",
+        framework_version=framework_version_build(slug="cross-tenant-model"),
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=1),
+    )
+    return assessment_start(authority=world.b.authority, round=round_, actor=world.b.lead)
+
+
+def _b_api_token(world):
+    from api.services import api_token_create
+
+    token, _ = api_token_create(user=world.b.viewer, name="B's token", expires_in_days=30)
+    return token
+
+
 CROSS_TENANT_REQUESTS = {
     "membership id in the URL (GET)": lambda w: (
         "get",
@@ -198,6 +224,21 @@ CROSS_TENANT_REQUESTS = {
     "national pages for an authority": lambda w: (
         "get",
         reverse("accounts:national_authority", kwargs={"pk": w.b.authority.pk}),
+        None,
+    ),
+    "assessment id in the API (session)": lambda w: (
+        "get",
+        reverse("api:assessment_detail", kwargs={"pk": _b_assessment(w).pk}),
+        None,
+    ),
+    "API token id in the URL (GET)": lambda w: (
+        "get",
+        reverse("api:token_revoke", kwargs={"pk": _b_api_token(w).pk}),
+        None,
+    ),
+    "API token id in the URL (POST)": lambda w: (
+        "post",
+        reverse("api:token_revoke", kwargs={"pk": _b_api_token(w).pk}),
         None,
     ),
     "every authority's results export": lambda w: (
