@@ -25,7 +25,11 @@ RESULT_COLUMNS: list[Column] = [
     Column("Authority", "The local authority's name.", 32),
     Column("ONS code", "The authority's ONS (Office for National Statistics) code.", 11),
     Column("Region", "The authority's region.", 22),
-    Column("Kind of authority", "County, unitary, metropolitan borough or London borough.", 20),
+    Column(
+        "Kind of authority",
+        "County council, unitary authority, metropolitan borough, London borough or other.",
+        20,
+    ),
     Column("Area", "The national team's area the authority belongs to (blank: none).", 20),
     Column("Round", "The assessment round.", 14),
     Column("Model version", "The version of the Data Maturity Model the round uses.", 20),
@@ -88,18 +92,19 @@ RESULT_COLUMNS: list[Column] = [
 ]
 
 PEER_FIELDS: list[tuple[str, str]] = [
-    ("number of authorities", "how many authorities' agreed assessments the figures come from"),
-    ("at level 1", "how many of them are at level 1 (Early)"),
-    ("at level 2", "how many at level 2 (Developing)"),
-    ("at level 3", "how many at level 3 (Maturing)"),
-    ("at level 4", "how many at level 4 (Mature)"),
-    ("lower quartile score", "the lower quartile of their scores"),
-    ("median score", "the median of their scores"),
-    ("upper quartile score", "the upper quartile of their scores"),
+    ("number of authorities", "how many authorities' agreed assessments the figures come from."),
+    ("at level 1", "how many of them are at level 1 (Early)."),
+    ("at level 2", "how many at level 2 (Developing)."),
+    ("at level 3", "how many at level 3 (Maturing)."),
+    ("at level 4", "how many at level 4 (Mature)."),
+    ("lower quartile score", "the lower quartile of their scores."),
+    ("median score", "the median of their scores."),
+    ("upper quartile score", "the upper quartile of their scores."),
     (
         "your position",
-        "where your score stands among them, in words; for a group with too few authorities, "
-        f'no figures and the words "{SUPPRESSED_TEXT}"',
+        "where your score stands among them, in words (blank when your assessment is not "
+        "submitted or agreed). A group of too few authorities gives no figures, only the words "
+        f'"{SUPPRESSED_TEXT}"',
     ),
 ]
 
@@ -149,9 +154,7 @@ def peer_columns(groups: Sequence[benchmarks.PeerGroup]) -> list[Column]:
     for group in groups:
         label = _capitalised(group.label)
         for name, description in PEER_FIELDS:
-            columns.append(
-                Column(f"{label}: {name}", f"{_capitalised(group.label)}: {description}.", 14)
-            )
+            columns.append(Column(f"{label}: {name}", f"{label}: {description}", 14))
     return columns
 
 

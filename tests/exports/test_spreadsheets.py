@@ -50,3 +50,13 @@ def test_libreoffice_converts_the_workbook_where_installed(workbook_bytes, tmp_p
     converted = Path(tmp_path / "export.csv").read_text("utf-8", errors="replace")
     assert converted.startswith("Authority,ONS code,")
     assert "Authority A" in converted
+
+
+def test_the_documentation_lists_every_column():
+    from exports.builders import PEER_FIELDS, RESULT_COLUMNS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text()
+    for column in RESULT_COLUMNS:
+        assert f"| {column.heading} |" in text, column.heading
+    for name, _ in PEER_FIELDS:
+        assert name in text, name
