@@ -376,32 +376,44 @@ def _check_files(manifest: dict, report: list[str]) -> int:
     return checked
 
 
+# Records that name a file in a storage: (model, field with the stored name, storage alias, field
+# with the file's SHA-256 or None).
+FILE_RECORDS = (
+    ("evidence.EvidenceItem", "stored_name", "evidence", "sha256"),
+    ("reports.Report", "stored_name", "reports", None),
+)
+
+
 def _check_records(report: list[str]) -> int:
-    """Every file the restored records point at is in storage; evidence files match the SHA-256
-    recorded at upload."""
+    """Every file the restored records name is in its storage; evidence files still match the
+    SHA-256 recorded at upload. Django FileFields, if any model has one, are checked too."""
     from django.apps import apps
+    from django.conf import settings
+    from django.core.files.storage import storages
     from django.db import models
 
     checked = 0
-    try:
-        from evidence.models import EvidenceItem
-        from evidence.storage import evidence_storage
-    except ImportError:  # pragma: no cover - the evidence app is always installed
-        EvidenceItem = None  # noqa: N806
-    if EvidenceItem is not None:
-        storage = evidence_storage()
-        for pk, name, sha256 in EvidenceItem.objects.exclude(stored_name="").values_list(
-            "pk", "stored_name", "sha256"
-        ):
+    for label, name_field, alias, sha_field in FILE_RECORDS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if alias not in settings.STORAGES:
+            continue
+        storage = storages[alias]
+        fields = ["pk", name_field] + ([sha_field] if sha_field else [])
+        for row in model._default_manager.exclude(**{name_field: ""}).values_list(*fields):
+            pk, name = row[0], row[1]
             if not storage.exists(name):
-                report.append(f"evidence item {pk}: its file {name} is missing")
+                report.append(f"{label} {pk}: its file {name} is missing")
                 continue
-            digest = hashlib.sha256()
-            with storage.open(name, "rb") as handle:
-                for chunk in iter(lambda h=handle: h.read(1024 * 1024), b""):
-                    digest.update(chunk)
-            if sha256 and digest.hexdigest() != sha256:
-                report.append(f"evidence item {pk}: its file {name} does not match its SHA-256")
+            if sha_field and row[2]:
+                digest = hashlib.sha256()
+                with storage.open(name, "rb") as handle:
+                    for chunk in iter(lambda h=handle: h.read(1024 * 1024), b""):
+                        digest.update(chunk)
+                if digest.hexdigest() != row[2]:
+                    report.append(f"{label} {pk}: its file {name} does not match its SHA-256")
             checked += 1
     for model in apps.get_models():
         for field in model._meta.get_fields():

@@ -13,10 +13,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 
+from assessments.models import Assessment
 from evidence.models import EvidenceItem, EvidenceKind
+from reports.models import Report, ReportKind, ReportStatus
+from reports.services import report_storage
 from tests.conftest import ROOT, service_missing
 from tests.factories.frameworks import shipped_framework_version
 from tools.backup_helper import dump_summary
@@ -87,18 +91,36 @@ def restored_database(postgres, pg_tools):
 
 
 def test_backup_restore_round_trip(restored_database, settings, tmp_path):
-    source_files = tmp_path / "source-evidence"
+    source_files, source_reports = tmp_path / "source-evidence", tmp_path / "source-reports"
     settings.STORAGES = {
         **settings.STORAGES,
         "evidence": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": source_files, "base_url": None},
         },
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": source_reports, "base_url": None},
+        },
     }
     shipped_framework_version()
     call_command("seed_demo", stdout=io.StringIO())
     files = EvidenceItem.objects.filter(kind=EvidenceKind.FILE).exclude(stored_name="")
     assert files.count() > 0, "the demo data must hold evidence files"
+    assessment = Assessment.objects.select_related("authority").first()
+    stored = report_storage().save(
+        f"authority-{assessment.authority_id}/report", ContentFile(b"%PDF-1.7 a stored report")
+    )
+    Report.objects.create(
+        kind=ReportKind.AUTHORITY,
+        authority=assessment.authority,
+        assessment=assessment,
+        title="Authority report",
+        status=ReportStatus.READY,
+        fingerprint="0" * 64,
+        template_version="1",
+        stored_name=stored,
+    )
 
     base_env = {
         **os.environ,
@@ -109,7 +131,9 @@ def test_backup_restore_round_trip(restored_database, settings, tmp_path):
     source_env = {
         **base_env,
         "DATABASE_URL": _url(connection.settings_dict, source_db),
+        "VAR_DIR": str(tmp_path / "source-var"),
         "EVIDENCE_ROOT": str(source_files),
+        "REPORTS_ROOT": str(source_reports),
         "MEDIA_ROOT": str(tmp_path / "source-media"),
     }
     backup = tmp_path / "backup"
@@ -131,7 +155,9 @@ def test_backup_restore_round_trip(restored_database, settings, tmp_path):
     target_env = {
         **base_env,
         "DATABASE_URL": _url(connection.settings_dict, restored_database),
+        "VAR_DIR": str(tmp_path / "restored-var"),
         "EVIDENCE_ROOT": str(restored_files),
+        "REPORTS_ROOT": str(tmp_path / "restored-reports"),
         "MEDIA_ROOT": str(tmp_path / "restored-media"),
     }
     done = _run("restore", str(backup), env=target_env)
@@ -143,6 +169,7 @@ def test_backup_restore_round_trip(restored_database, settings, tmp_path):
     assert source_counts["evidence_evidenceitem"] > 0
     assert source_counts["accounts_user"] > 0
     assert _file_hashes(restored_files) == _file_hashes(source_files)
+    assert _file_hashes(tmp_path / "restored-reports") == _file_hashes(source_reports) != {}
 
     # A second restore into the same, now full, database and folder is refused.
     again = _run("restore", str(backup), env=target_env)
