@@ -1,1 +1,30 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories.accounts import two_tenants
+from tests.factories.frameworks import shipped_framework_version
+
 from .support import own_redis_and_worker  # noqa: F401 - a fixture for the tests here
+
+
+@pytest.fixture
+def tenants(db):
+    return two_tenants()
+
+
+@pytest.fixture
+def assessment(tenants):
+    """Authority A's assessment in an open round."""
+    from assessments.models import Round
+    from assessments.services import assessment_start
+
+    today = timezone.localdate()
+    current = Round.objects.create(
+        name="2026 to 2027",
+        framework_version=shipped_framework_version(),
+        opens_on=today - datetime.timedelta(days=30),
+        closes_on=today + datetime.timedelta(days=60),
+    )
+    return assessment_start(authority=tenants.a.authority, round=current, actor=tenants.a.lead)
