@@ -52,6 +52,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from _results import result  # benchmarks/_results.py, beside this script
+from _static import collected_static
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK_FILE = ROOT / "fixtures/frameworks/dmm-early-help-1.0.yaml"
@@ -574,7 +575,6 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "False",
         "CELERY_BROKER_URL": "",
-        "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
@@ -587,7 +587,7 @@ def main() -> int:
     try:
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "load_framework", str(FRAMEWORK_FILE))
-        manage(env, "collectstatic", "--no-input", "-v0")
+        env["STATIC_ROOT"] = str(collected_static(env))
         data = in_django(env, "prepare", str(args.users), password)
         users = [BenchUser(u["email"], u["assessment"]) for u in data["users"]]
         dimensions: list[str] = data["dimensions"]
