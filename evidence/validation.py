@@ -8,7 +8,10 @@ its extension is one of the allowed types and its content is that type:
   limited (zip bombs); the main content type (`[Content_Types].xml` or the ODF `mimetype`
   entry) must match the extension; macro parts (`vbaProject.bin`, macro-enabled content types,
   ODF `Basic/` and `Scripts/`) are refused;
-- CSV and TXT must be UTF-8 text with no NUL bytes.
+- CSV and TXT must be UTF-8 text with no NUL bytes;
+- a file may not also be something else (a polyglot): no HTML or script inside a PDF or an
+  image, no ZIP archive appended to one, no JavaScript or launch actions in a PDF, nothing in
+  front of an Office or OpenDocument archive.
 
 Every refusal is an `EvidenceFileError` with a message for the GOV.UK error summary.
 """
@@ -97,6 +100,12 @@ RESERVED_NAMES = frozenset(
 MACRO_ENTRY = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml)$|^(Basic|Scripts)/", re.I)
 MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
 TEXT_SNIFF_BYTES = 64 * 1024
+# Polyglots: a file that is also something else. Web page code inside a PDF or an image, a ZIP
+# archive appended to one, a PDF that runs scripts or programs, data in front of a ZIP document.
+MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|object|embed)\b|<\?php|javascript:", re.I)
+PDF_ACTIONS = re.compile(rb"/(JavaScript|JS|Launch)\b")
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+SCAN_CHUNK_BYTES = 1024 * 1024
 
 
 class EvidenceFileError(ValidationError):
@@ -207,6 +216,53 @@ def _check_text(stream: IO[bytes], file_type: FileType) -> None:
         ) from None
     finally:
         stream.seek(0)
+
+
+def _contains(stream: IO[bytes], pattern: re.Pattern[bytes], *, pdf_names: bool = False) -> bool:
+    """Whether the pattern occurs anywhere in the file (read in overlapping chunks). For PDFs,
+    #xx escapes in names are decoded first (/J#61vaScript is /JavaScript)."""
+    stream.seek(0)
+    tail = b""
+    try:
+        while chunk := stream.read(SCAN_CHUNK_BYTES):
+            window = tail + chunk
+            if pdf_names:
+                window = PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), window)
+            if pattern.search(window):
+                return True
+            tail = chunk[-64:]
+        return False
+    finally:
+        stream.seek(0)
+
+
+def _check_polyglot(stream: IO[bytes], file_type: FileType) -> None:
+    not_only = f"The selected file is not only a {file_type.label}"
+    if file_type.family in (OOXML, ODF):
+        stream.seek(0)
+        starts_as_zip = stream.read(4) == b"PK\x03\x04"
+        stream.seek(0)
+        if not starts_as_zip:
+            raise EvidenceFileError(f"{not_only}: it has other content in front of the document")
+        return
+    if file_type.family != BINARY:
+        return
+    stream.seek(0)
+    try:
+        hides_zip = zipfile.is_zipfile(stream)
+    finally:
+        stream.seek(0)
+    if hides_zip:
+        raise EvidenceFileError(f"{not_only}: it also holds a ZIP archive")
+    if _contains(stream, MARKUP):
+        raise EvidenceFileError(f"{not_only}: it also holds web page code (HTML or script)")
+    if file_type.content_type == "application/pdf" and _contains(
+        stream, PDF_ACTIONS, pdf_names=True
+    ):
+        raise EvidenceFileError(
+            "The selected PDF contains JavaScript or an action that starts a program: save or "
+            "print it as a new PDF without them and try again"
+        )
 
 
 def _check_archive(stream: IO[bytes], file_type: FileType) -> None:
@@ -325,6 +381,7 @@ def file_check(uploaded) -> CheckedFile:
         _check_text(stream, file_type)
     else:
         _check_archive(stream, file_type)
+    _check_polyglot(stream, file_type)
     return CheckedFile(
         original_name=name,
         extension=extension,

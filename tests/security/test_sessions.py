@@ -9,18 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.conftest import confirmed_device, totp_code
-from tests.factories.accounts import PASSWORD, two_tenants
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
 VERIFY = reverse("accounts:two_factor_verify")
 DASHBOARD = reverse("accounts:dashboard")
-
-
-@pytest.fixture
-def tenants(db):
-    return two_tenants()
 
 
 def session_id(client: Client) -> str:
