@@ -325,7 +325,7 @@ class WebServer:
         env.update(
             DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS,
             SECRET_KEY=secret_key,
-            ALLOWED_HOSTS=HOST,
+            ALLOWED_HOSTS=f"{HOST},127.0.0.1",  # 127.0.0.1 for the headless browser
             DATABASE_URL=database_url,
             VAR_DIR=str(workdir),
             MEDIA_ROOT=str(workdir / "media"),

@@ -225,3 +225,17 @@ def test_a_submission_cut_before_its_task_is_recorded_writes_nothing(portal, peo
     assert assessment.status == AssessmentStatus.SUBMITTED
     assert OutboxTask.objects.filter(task_name=services.COMPUTE_RESULTS_TASK).count() == 1
     assert DimensionAnswer.objects.filter(assessment=assessment).count() == 8
+
+
+@pytest.mark.parametrize("portal", ["0"], indirect=True)
+def test_the_unavailable_page_looks_right_and_is_accessible(portal, page, assert_accessible):
+    server, proxy = portal
+    proxy.cut()
+    page.set_extra_http_headers({"X-Forwarded-Proto": "https"})
+    response = page.goto(f"{server.base}/model/")
+    assert response.status == 503
+    assert page.locator("h1").inner_text() == UNAVAILABLE
+    # The GOV.UK styles load (served by the web process without the database).
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontWeight") == "700"
+    assert_accessible(page)
+    page.screenshot(path=str(server.log.parent / "service-unavailable.png"), full_page=True)
