@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -333,9 +334,20 @@ class BenchmarkDetailView(PortalDetailView):
 # --- Schema and documentation -------------------------------------------------------------------
 
 
+class SchemaFormatNegotiation(DefaultContentNegotiation):
+    """``?format=json`` or ``?format=yaml`` picks the schema's format (the API's own endpoints
+    take no ``format`` parameter); otherwise the Accept header does, YAML by default."""
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return super().select_renderer(
+            request, renderers, format_suffix or request.query_params.get("format")
+        )
+
+
 class SchemaView(PortalViewMixin, SpectacularAPIView):
     access_rule = AccessRule.PUBLIC
     http_method_names = ["get", "head"]
+    content_negotiation_class = SchemaFormatNegotiation
 
 
 class DocsView(PortalViewMixin, SpectacularSwaggerSplitView):

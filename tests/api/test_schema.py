@@ -32,6 +32,8 @@ def test_the_schema_is_public_and_lists_every_endpoint(client):
     }
     assert all(set(ops) == {"get"} for ops in spec["paths"].values())
     yaml.safe_load(client.get(reverse("api:schema")).content)  # YAML by default
+    as_json = client.get(reverse("api:schema"), {"format": "json"})
+    assert as_json.json()["paths"] == spec["paths"]
 
 
 def test_security_schemes_and_requirements(client):
