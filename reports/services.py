@@ -162,7 +162,7 @@ def _claim(report_id: int) -> tuple[Report, str, str] | None:
     now = timezone.now()
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update(skip_locked=True)
+            Report.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("assessment__round", "assessment__framework_version", "authority")
             .select_related("area", "round__framework_version")
             .filter(pk=report_id)
