@@ -113,36 +113,61 @@ def _date(value: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(value).date() if value is not None else None
 
 
-def _result_values(row: ResultRow) -> list[Any]:
-    authority, assessment, result = row.authority, row.assessment, row.result
-    version = row.round.framework_version
-    return [
-        authority.name,
-        authority.ons_code,
-        authority.get_region_display(),
-        authority.get_kind_display(),
-        authority.area.name if authority.area_id else "",
-        row.round.name,
-        f"{version.title} {version.version}",
-        row.status,
-        _date(assessment.started_at) if assessment else None,
-        _date(assessment.submitted_at) if assessment else None,
-        _date(assessment.agreed_at) if assessment else None,
-        _date(result.computed_at) if result else None,
-        result.rule_version if result else "",
-        row.scope or "",
-        row.strand,
-        row.dimension,
-        row.key,
-        row.suggested_level,
-        row.self_assessed_level,
-        row.moderated_level,
-        row.gap,
-        row.level,
-        row.score,
-        None if row.flagged is None else ("Yes" if row.flagged else "No"),
-        row.moderation_reason,
-    ]
+class _RowValues:
+    """Turns result rows into cell values, working out each authority's and each assessment's
+    columns once (an export may hold thousands of rows for a few hundred authorities)."""
+
+    def __init__(self) -> None:
+        self._authorities: dict[int, list[Any]] = {}
+        self._assessments: dict[tuple[int, int], list[Any]] = {}
+
+    def _authority(self, authority: Authority) -> list[Any]:
+        values = self._authorities.get(authority.pk)
+        if values is None:
+            values = self._authorities[authority.pk] = [
+                authority.name,
+                authority.ons_code,
+                authority.get_region_display(),
+                authority.get_kind_display(),
+                authority.area.name if authority.area_id else "",
+            ]
+        return values
+
+    def _assessment(self, row: ResultRow) -> list[Any]:
+        key = (row.authority.pk, row.round.pk)
+        values = self._assessments.get(key)
+        if values is None:
+            assessment, result = row.assessment, row.result
+            version = row.round.framework_version
+            values = self._assessments[key] = [
+                row.round.name,
+                f"{version.title} {version.version}",
+                row.status,
+                _date(assessment.started_at) if assessment else None,
+                _date(assessment.submitted_at) if assessment else None,
+                _date(assessment.agreed_at) if assessment else None,
+                _date(result.computed_at) if result else None,
+                result.rule_version if result else "",
+            ]
+        return values
+
+    def __call__(self, row: ResultRow) -> list[Any]:
+        return [
+            *self._authority(row.authority),
+            *self._assessment(row),
+            row.scope or "",
+            row.strand,
+            row.dimension,
+            row.key,
+            row.suggested_level,
+            row.self_assessed_level,
+            row.moderated_level,
+            row.gap,
+            row.level,
+            row.score,
+            None if row.flagged is None else ("Yes" if row.flagged else "No"),
+            row.moderation_reason,
+        ]
 
 
 def _capitalised(label: str) -> str:
@@ -216,9 +241,10 @@ def authority_export(*, authority: Authority, rounds: list[Round], every_round: 
     with_results = [r for r in rounds if any(row.round.pk == r.pk and row.result for row in rows)]
     groups, cells = selectors.authority_peer_figures(authority=authority, rounds=with_results)
     table = Table(title="Results", columns=[*RESULT_COLUMNS, *peer_columns(groups)])
+    values = _RowValues()
     for row in rows:
         peer = cells.get((row.round.pk, row.scope_key, row.key)) if row.scope else None
-        table.rows.append([*_result_values(row), *_peer_values(peer, len(groups))])
+        table.rows.append([*values(row), *_peer_values(peer, len(groups))])
     table.notes = [
         *_common_notes(authority.name, rounds, every_round),
         "Peer figures come from other authorities' agreed assessments in the same round, without "
@@ -237,7 +263,8 @@ def named_authorities_export(
     """An area's (or every) authority's results by name, for area leads and national admins."""
     rows = selectors.result_rows(authorities=authorities, rounds=rounds)
     table = Table(title="Results", columns=list(RESULT_COLUMNS))
-    table.rows = [_result_values(row) for row in rows]
+    values = _RowValues()
+    table.rows = [values(row) for row in rows]
     table.notes = [
         *_common_notes(subject, rounds, every_round),
         "Authorities are named: this export is for area leads (their area's authorities) and "

@@ -9,6 +9,7 @@ view) every authority. None reads another tenant's rows.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -92,10 +93,15 @@ def _local_date(value: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(value).date() if value is not None else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _strand_level(levels: tuple[int, ...], rule: str) -> int:
+    return scoring.strand_result(levels, levels, rule=rule).level
+
+
 def _self_assessed(levels: list[int], rule: str) -> int:
     """The level the self-assessed (confirmed) levels give by the version's strand rule. Only the
     level is used, so the levels stand in for the scores (which need not be in range here)."""
-    return scoring.strand_result(levels, levels, rule=rule).level
+    return _strand_level(tuple(levels), rule)
 
 
 def _element_rows(

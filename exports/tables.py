@@ -13,7 +13,6 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -82,56 +81,63 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def _write_rows(sheet: Any, rows: Iterable[list[Any]]) -> None:
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
-
-
 def to_xlsx(table: Table) -> bytes:
     """A workbook with the table (bold, frozen header row, set widths, a filter) and a Notes sheet
-    describing what the export holds and each column."""
+    describing what the export holds and each column. Written in openpyxl's write-only mode: rows
+    stream to the file instead of becoming cell objects first (several times faster for every
+    authority in every round)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31]
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    sheet.append([_xlsx_value(c.heading) for c in table.columns])
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _write_rows(sheet, table.rows)
+    top_wrap = Alignment(wrap_text=True, vertical="top")
+
+    def styled(sheet: Any, value: Any, *, font: Any = None, alignment: Any = None) -> Any:
+        cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        return cell
+
+    sheet = workbook.create_sheet(table.title[:31])
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
     if table.columns:
-        sheet.auto_filter.ref = (
-            f"A1:{get_column_letter(len(table.columns))}{max(len(table.rows) + 1, 1)}"
-        )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, datetime.date):
+        last = get_column_letter(len(table.columns))
+        sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+    sheet.append([styled(sheet, c.heading, font=bold, alignment=top_wrap) for c in table.columns])
+    for row in table.rows:
+        values = []
+        for value in row:
+            if isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "yyyy-mm-dd"
+                values.append(cell)
+            else:
+                values.append(_xlsx_value(value))
+        sheet.append(values)
 
     notes = workbook.create_sheet("Notes")
     notes.column_dimensions["A"].width = 42
     notes.column_dimensions["B"].width = 100
-    wrap = Alignment(wrap_text=True, vertical="top")
     # Paragraphs stay in column A unwrapped: spreadsheets show them across the empty cells beside.
-    for paragraph in table.notes:
-        notes.append([_xlsx_value(paragraph)])
+    for number, paragraph in enumerate(table.notes):
+        title = number == 0
+        notes.append([styled(notes, paragraph, font=Font(bold=True, size=14) if title else None)])
     notes.append([])
-    notes.append(["Column", "What it holds"])
-    header_row = notes.max_row
-    for cell in notes[header_row]:
-        cell.font = bold
+    notes.append([styled(notes, "Column", font=bold), styled(notes, "What it holds", font=bold)])
     for column in table.columns:
-        notes.append([_xlsx_value(column.heading), _xlsx_value(column.description)])
-        for cell in notes[notes.max_row]:
-            cell.alignment = wrap
-    notes.cell(row=1, column=1).font = Font(bold=True, size=14)
+        notes.append(
+            [
+                styled(notes, column.heading, alignment=top_wrap),
+                styled(notes, column.description, alignment=top_wrap),
+            ]
+        )
 
     buffer = io.BytesIO()
     workbook.save(buffer)
