@@ -87,8 +87,12 @@ def test_an_area_lead_s_and_a_national_admin_s_pages(page, live_server, demo, as
     page.goto(live_server.url + reverse("reviews:dashboard"))
     link = page.locator("main a", has_text="Download these authorities' results")
     assert link.count() == 1
+    link.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "dashboard-link.png"))
     page.context.clear_cookies()
     sign_in(page, live_server, NATIONAL_ADMIN, reverse("accounts:national_index"))
+    shot(page, "national-index")
+    assert_accessible(page)
     page.click("text=Download results")
     assert page.locator("h1").inner_text() == "Download every authority's results"
     shot(page, "national")

@@ -163,6 +163,15 @@ def test_pages_link_to_the_exports(client, tenants, submitted):
     client.force_login(tenants.national_admin)
     html = client.get(reverse("accounts:national_index")).content.decode()
     assert reverse("exports:national") in html
+    html = client.get(reverse("reviews:dashboard")).content.decode()
+    assert f"{reverse('exports:national')}?round={submitted.round_id}" in html
+
+
+def test_with_no_rounds_there_is_nothing_to_choose(client, tenants):
+    html = get(client, tenants.a.viewer, "exports:authority").content.decode()
+    assert "There are no assessment rounds yet" in html and 'name="round"' not in html
+    response = get(client, tenants.a.viewer, "exports:authority_download", round="all")
+    assert "Choose a round from the list" in response.content.decode()
 
 
 # --- Formula injection ----------------------------------------------------------------------------
