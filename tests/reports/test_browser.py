@@ -1,0 +1,138 @@
+"""A demo authority lead asks for the authority report in headless Chromium, the worker renders it
+(eagerly, or a real Celery worker on PostgreSQL and Redis), the lead downloads it; its text holds
+the authority's levels, pdfinfo says it is tagged, and axe finds nothing on the pages. The PDF's
+pages go to /tmp/report-shots/ as PNGs (pdftoppm) for people to look at, with screenshots."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import User
+from assessments.models import Assessment, AssessmentStatus
+from reports.models import Report, ReportStatus
+from tests.factories.frameworks import shipped_framework_version
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/report-shots")
+PASSWORD = "Report-test-password-2026"
+LEAD = "lead.mardleshire@example.org"
+AREA_LEAD = "area.lead.south@example.org"
+
+
+@pytest.fixture(params=["eager", pytest.param("real_worker", marks=pytest.mark.services)])
+def worker(request) -> str:
+    if request.param == "real_worker":
+        request.getfixturevalue("postgres")
+        request.getfixturevalue("real_worker")
+    return request.param
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PORTAL_REQUIRE_2FA = False
+    shipped_framework_version()
+    call_command("seed_demo", stdout=io.StringIO())
+    for email in (LEAD, AREA_LEAD):
+        user = User.objects.get(email=email)
+        user.set_password(PASSWORD)
+        user.save()
+
+
+def sign_in(page, live_server, email: str, path: str) -> None:
+    page.goto(live_server.url + path)
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("#id_submit")
+    assert page.url.endswith(path), page.url
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def wait_until_ready(page) -> None:
+    """Without a worker in the request the page polls (static JS) and reloads when ready."""
+    page.wait_for_selector("text=Download the report", timeout=180_000)
+
+
+def test_a_demo_lead_requests_and_downloads_the_authority_report(
+    page, live_server, demo, worker, assert_accessible, tmp_path
+):
+    assessment = Assessment.objects.select_related("result", "round").get(
+        authority__name="Mardleshire", status=AssessmentStatus.AGREED, round__name="2025 to 2026"
+    )
+    results = reverse("assessments:results", args=[assessment.pk])
+    sign_in(page, live_server, LEAD, results)
+    assert_accessible(page)
+    with page.expect_navigation(timeout=180_000):
+        page.click("button[name=request_report]")
+    assert "/reports/" in page.url
+    wait_until_ready(page)
+    assert page.locator("h1").inner_text().startswith("Mardleshire data maturity report")
+    assert page.locator("main [style]").count() == 0
+    shot(page, f"status-{worker}")
+    assert_accessible(page)
+    with page.expect_download() as info:
+        page.click("text=Download the report")
+    download = info.value
+    path = tmp_path / "report.pdf"
+    download.save_as(path)
+    assert download.suggested_filename.endswith(".pdf")
+
+    report = Report.objects.get()
+    assert report.status == ReportStatus.READY and report.attempts == 1
+    text = "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    assert "Mardleshire" in text and "OFFICIAL" in text
+    result = assessment.result
+    assert f"{result.overall_level} " in text
+    for row in result.dimension_results.select_related("dimension"):
+        assert f"{row.dimension.name}: level {row.level}" in text, row.dimension.name
+    info_text = subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Tagged:          yes" in info_text
+    SHOTS.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(path), str(SHOTS / f"authority-{worker}")],
+        check=True,
+    )
+
+    # Asking again for unchanged data gives back the same report.
+    page.goto(live_server.url + results)
+    assert "Ready" in page.locator("main").inner_text()
+    with page.expect_navigation(timeout=180_000):
+        page.click("button[name=request_report]")
+    assert Report.objects.count() == 1
+    assert "Nothing has changed since this report was made" in page.locator("main").inner_text()
+
+
+def test_a_demo_area_lead_requests_the_area_report(page, live_server, demo, assert_accessible):
+    sign_in(page, live_server, AREA_LEAD, reverse("reviews:dashboard"))
+    with page.expect_navigation(timeout=180_000):
+        page.click("button[name=request_area_report]")
+    wait_until_ready(page)
+    assert page.locator("h1").inner_text().startswith("South (demo) area report")
+    shot(page, "area-status")
+    assert_accessible(page)
+    report = Report.objects.get()
+    from reports.services import report_storage
+
+    with report_storage().open(report.stored_name, "rb") as handle:
+        content = handle.read()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "Wealdmarsh" in text and "Mardleshire" not in text  # another area's authority
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "area.pdf").write_bytes(content)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(SHOTS / "area.pdf"), str(SHOTS / "area")], check=True
+    )
