@@ -40,6 +40,21 @@ schema = _load_schema()
 
 
 @pytest.fixture(autouse=True)
+def _keep_the_test_s_connection():
+    """Schemathesis calls the WSGI application directly, which (unlike Django's test client)
+    closes the database connection at the start and end of each request: on PostgreSQL that would
+    close the test's transaction. Keep it open, as the test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def _no_throttle(settings):
     # Many requests with one token: keep the throttle out of the way (test_tokens.py checks it).
     settings.REST_FRAMEWORK = {
