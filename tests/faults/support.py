@@ -204,6 +204,8 @@ class TcpProxy:
         self.listener.listen(64)
         self.port = self.listener.getsockname()[1]
         self.up = True
+        self.silent = False  # blackhole: connections stay open, nothing gets through
+        self._held: list[socket.socket] = []
         self.marker: bytes | None = None
         self.cut_count = 0
         self.forwarded = b""  # what clients sent on, for asserting what reached the server
@@ -219,6 +221,9 @@ class TcpProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.silent:
+                self._held.append(client)
+                continue
             if not self.up:
                 client.close()
                 continue
@@ -244,6 +249,8 @@ class TcpProxy:
                     self.marker = None
                     self.cut()
                     break
+                if self.silent:
+                    continue
                 if not self.up:
                     break
                 if from_client:
@@ -269,11 +276,21 @@ class TcpProxy:
             sockets = list(self._open)
         self._close(*sockets)
 
+    def blackhole(self) -> None:
+        """The network drops everything: open connections and new ones get no answer and are
+        not closed (a partition, or a database host that has gone away without a reset)."""
+        self.silent = True
+
     def cut_before(self, marker: bytes) -> None:
         self.marker = marker
 
     def restore(self) -> None:
         self.marker = None
+        if self.silent:  # what was swallowed leaves open connections out of step: end them
+            self.silent = False
+            held, self._held = self._held, []
+            self._close(*held)
+            self.cut()
         self.up = True
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ it locally, fails in CI (REQUIRE_SERVICES=1)."""
 
 import datetime
 import secrets
+import time
 
 import pytest
 from django.db import connection
@@ -239,3 +240,31 @@ def test_the_unavailable_page_looks_right_and_is_accessible(portal, page, assert
     assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontWeight") == "700"
     assert_accessible(page)
     page.screenshot(path=str(server.log.parent / "service-unavailable.png"), full_page=True)
+
+
+# Only with a new connection per request (the default): a kept connection (CONN_MAX_AGE=60) that
+# stops answering holds the request for longer than 90 seconds (docs/reliability.md).
+@pytest.mark.parametrize("portal", ["0"], indirect=True)
+def test_a_database_that_stops_answering_gives_the_unavailable_page_in_seconds(
+    portal, people_and_assessment
+):
+    """Nothing is refused or reset: connections open, and nothing comes back. The connection
+    timeout (DATABASES OPTIONS connect_timeout, 5 s) bounds the wait."""
+    server, proxy = portal
+    people, assessment = people_and_assessment
+    officer = signed_in(server, people.officer)
+    task_list = reverse("assessments:task_list", args=[assessment.pk])
+    assert officer.get(task_list).status_code == 200
+
+    proxy.blackhole()
+    started = time.monotonic()
+    response = officer.get(task_list, timeout=90)
+    waited = time.monotonic() - started
+    assert_service_unavailable_page(response)
+    assert 4 < waited < 15, waited
+    health = server.browser().get("/healthz", timeout=90)
+    assert health.status_code == 503
+
+    proxy.restore()
+    assert officer.get(task_list).status_code == 200
+    assert server.browser().get("/healthz").status_code == 200
