@@ -8,7 +8,6 @@ view) every authority. None reads another tenant's rows.
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.models import Authority
 from assessments import scoring
@@ -87,10 +85,6 @@ class ResultRow:
     @property
     def status(self) -> str:
         return self.assessment.get_status_display() if self.assessment else NOT_STARTED
-
-
-def _local_date(value: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localtime(value).date() if value is not None else None
 
 
 @functools.lru_cache(maxsize=4096)
