@@ -579,7 +579,8 @@ def report(args: argparse.Namespace, baseline: dict, journey: dict, verify: dict
         f"Load test: {args.users - args.area_leads} officers + {args.area_leads} area leads, "
         f"think time {args.wait} s, gunicorn with {args.workers} sync workers, {args.settings}, "
         f"PostgreSQL, Redis, one Celery worker, {os.cpu_count()} CPUs; measured "
-        f"{journey['_window']['seconds']:.0f} s (baseline {baseline['_window']['seconds']:.0f} s)"
+        f"{journey['_window']['seconds']:.0f} s (baseline {baseline['_window']['seconds']:.0f} s); "
+        f"load average now {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print(
         f"{'':<38} {'requests':>8} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "

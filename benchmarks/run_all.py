@@ -142,6 +142,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
+    load_before = os.getloadavg()
     chosen = [
         p for p in scripts() if (not args.only or p.stem in args.only) and p.stem not in args.skip
     ]
@@ -174,7 +175,9 @@ def main() -> int:
         print(f"{name:<28} exit {status}  {seconds:>5.0f} s  {count} figures  {verdict}")
     print(
         f"\nTotal: {total:.0f} s ({total / 60:.1f} min) for {len(outcomes)} scripts"
-        f"{' (full settings)' if args.full else ''}, {os.cpu_count()} CPUs."
+        f"{' (full settings)' if args.full else ''}, {os.cpu_count()} CPUs; load average "
+        f"(1, 5, 15 min) {' '.join(f'{x:.1f}' for x in load_before)} at the start, "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end."
     )
     if failed:
         print(f"Failed: {', '.join(failed)}")
