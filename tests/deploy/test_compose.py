@@ -102,7 +102,11 @@ def test_data_lives_on_named_volumes_and_evidence_is_shared_by_web_and_worker(co
     assert "redis-data:/data" in services["redis"]["volumes"]
     for name in ("web", "worker"):
         assert services[name]["volumes"] == ["evidence:/var/lib/portal/media"]
-        assert services[name]["environment"]["MEDIA_ROOT"] == "/var/lib/portal/media"
+        environment = services[name]["environment"]
+        assert environment["MEDIA_ROOT"] == "/var/lib/portal/media"
+        # Every file storage lies on the shared volume, not in a container's own layer.
+        for storage_root in ("EVIDENCE_ROOT", "REPORTS_ROOT"):
+            assert environment[storage_root].startswith("/var/lib/portal/media/"), storage_root
     # The evidence is private: nothing else mounts it, and nothing serves it.
     assert "volumes" not in services["beat"] and "volumes" not in services["migrate"]
 
