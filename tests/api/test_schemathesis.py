@@ -21,7 +21,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 HYPOTHESIS = settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
