@@ -216,3 +216,18 @@ def test_token_pages_need_sign_in(client, world):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_national_admin_s_token_reads_everything(client, world):
+    client.force_login(world.national_admin)
+    html = client.get(reverse("api:token_create")).content.decode()
+    assert "read data for <strong>all authorities</strong>, as a national admin" in html
+    response = client.post(reverse("api:token_create"), {"name": "National", "expiry": "never"})
+    secret = TOKEN_RE.search(response.content.decode()).group(0)
+    row = ApiToken.objects.get()
+    assert row.acting_for_key == "national"
+    assert row.expires_at is None
+    listing = client.get(reverse("api:token_list")).content.decode()
+    assert "All authorities (national admin)</td>" in listing
+    client.logout()
+    assert me(client, bearer(secret)).json()["acting_for"]["is_national"] is True
