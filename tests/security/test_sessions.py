@@ -142,3 +142,23 @@ def test_the_session_cookie_is_http_only_and_same_site(tenants):
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
     assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_the_admin_site_sign_in_does_not_skip_the_second_factor(tenants):
+    """/django-admin/login/ checks only the password: the session it makes must still verify the
+    authenticator before any admin page."""
+    staff = tenants.national_admin
+    staff.is_staff = True
+    staff.is_superuser = True
+    staff.save()
+    confirmed_device(staff)
+    client = Client()
+    response = client.post(
+        "/django-admin/login/?next=/django-admin/",
+        {"username": staff.email, "password": PASSWORD, "next": "/django-admin/"},
+    )
+    assert response.status_code == 302
+    for url in ("/django-admin/", "/django-admin/accounts/user/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(VERIFY), url

@@ -71,12 +71,33 @@ def _more_of_everything() -> None:
         opens_on=today - datetime.timedelta(days=1),
         closes_on=today + datetime.timedelta(days=90),
     )
+    _api_token_and_reports()
     group = ComparatorGroup.objects.create(name="Statistical neighbours (walk)")
     group.members.set(
         User.objects.get(email=DEMO_USERS["authority_lead"]).memberships.values_list(
             "authority", flat=True
         )
     )
+
+
+def _api_token_and_reports() -> None:
+    """An API token (its revoke form) and reports in each state (ready: the download; failed: the
+    retry form) for the authority lead."""
+    from accounts.models import User
+    from api.services import api_token_create
+    from assessments.models import Assessment
+    from reports.models import Report, ReportStatus
+    from reports.services import authority_report_request, report_render
+
+    lead = User.objects.get(email=DEMO_USERS["authority_lead"])
+    api_token_create(user=lead, name="Walk token", expires_in_days=30)
+    submitted = Assessment.objects.filter(
+        authority__memberships__user=lead, submitted_at__isnull=False
+    ).order_by("-pk")
+    ready, _ = authority_report_request(assessment=submitted[0], actor=lead)
+    report_render(report_id=ready.pk)
+    failed, _ = authority_report_request(assessment=submitted[1], actor=lead)
+    Report.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED)
 
 
 def _seeds() -> dict[str, list[str]]:
@@ -91,6 +112,7 @@ def _seeds() -> dict[str, list[str]]:
     from assessments import services as assessment_services
     from assessments.models import Assessment, DimensionAnswer
     from frameworks.models import FrameworkVersion
+    from reports.models import Report
     from tests.factories.accounts import invitation_for
 
     lead = User.objects.get(email=DEMO_USERS["authority_lead"])
@@ -153,6 +175,11 @@ def _seeds() -> dict[str, list[str]]:
         ],
         "area_lead": reviews["area_lead"],
         "authority_lead": [
+            # Polled by the report page's script, not linked.
+            *[
+                reverse("reports:status", args=[pk])
+                for pk in Report.objects.values_list("pk", flat=True)
+            ],
             *level_pages,
             *([reverse("assessments:submitted", args=[submitted.pk])] if submitted else []),
         ],
@@ -168,9 +195,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     storage_root = tmp_path_factory.mktemp("security-evidence")
     storages = {
         **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": storage_root, "base_url": None},
+        **{
+            alias: {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": storage_root / alias, "base_url": None},
+            }
+            for alias in ("evidence", "reports")
         },
     }
     with override_settings(STORAGES=storages), django_db_blocker.unblock():
