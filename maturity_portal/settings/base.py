@@ -144,6 +144,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# How many reverse proxies in front of the portal append to (or set) X-Forwarded-For: the client
+# address for throttling and security events is read from there (accounts.security).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip_address"
 PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Maturity Portal")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
@@ -257,7 +261,7 @@ SPECTACULAR_SETTINGS = {
         "Read-only access to the Data Maturity Model's published versions, assessment rounds, "
         "assessments with their stored results, and anonymised benchmarks. Authenticate with a "
         "personal API token (`Authorization: Bearer <token>`, made under Your account > API "
-        'tokens) or a signed-in session. Every error is JSON: `{"message": ..., "errors": '
+        "tokens) or a signed-in session. Every error is JSON: `{\"message\": ..., \"errors\": "
         "{...}}`. Another authority's data answers 404, like data that does not exist."
     ),
     "VERSION": "1.0.0",

@@ -21,6 +21,11 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 if not ALLOWED_HOSTS or ALLOWED_HOSTS == [""]:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the portal answers on.")
 
+# --- Client addresses -----------------------------------------------------------------------------
+# Production runs behind one TLS-terminating reverse proxy that sets X-Forwarded-For (see
+# deploy/nginx.conf.example); 0 if clients reach gunicorn directly.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
 # --- Database connections -------------------------------------------------------------------------
 # Long-lived gunicorn and Celery processes keep their PostgreSQL connection between requests (a new
 # connection per request costs a server process start and a cold catalogue cache); the health

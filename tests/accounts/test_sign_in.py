@@ -359,3 +359,41 @@ def test_the_dashboard_needs_sign_in(db, client):
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
     assert UserFactory() is not None
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the peer that connected
+        (1, "203.0.113.9", "203.0.113.9"),  # the address the proxy wrote
+        (1, "198.51.100.66, 203.0.113.9", "203.0.113.9"),  # a forged left part is ignored
+        (2, "198.51.100.66, 203.0.113.9, 10.0.0.7", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.2"),  # fewer hops than proxies: not trusted
+        (1, "", "10.0.0.2"),
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_read_from_the_trusted_proxies_only(
+    rf, settings, proxies, forwarded_for, expected
+):
+    from accounts.security import client_ip_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_ip_address(request) == expected
+
+
+def test_behind_the_proxy_a_lock_out_is_for_the_client_s_address_not_everyone_s(tenants, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    email = tenants.a.officer.email
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(attacker, email, "wrong-password-000")
+    assert sign_in(attacker, email, PASSWORD).status_code == 429
+    # The owner comes through the same proxy from their own address and is not locked out.
+    owner = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert sign_in(owner, email, PASSWORD).status_code == 302
+    assert set(events(SecurityEventKind.LOCKED_OUT).values_list("ip_address", flat=True)) == {
+        "198.51.100.66"
+    }
