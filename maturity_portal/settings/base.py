@@ -261,7 +261,7 @@ SPECTACULAR_SETTINGS = {
         "Read-only access to the Data Maturity Model's published versions, assessment rounds, "
         "assessments with their stored results, and anonymised benchmarks. Authenticate with a "
         "personal API token (`Authorization: Bearer <token>`, made under Your account > API "
-        "tokens) or a signed-in session. Every error is JSON: `{\"message\": ..., \"errors\": "
+        'tokens) or a signed-in session. Every error is JSON: `{"message": ..., "errors": '
         "{...}}`. Another authority's data answers 404, like data that does not exist."
     ),
     "VERSION": "1.0.0",
