@@ -6,6 +6,7 @@ object is a 404); benchmark figures only through ``benchmarking.selectors``."""
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any
 
@@ -25,7 +26,7 @@ from accounts.middleware import TWO_FACTOR_EXEMPT
 from assessments.models import AssessmentStatus, Round
 from assessments.selectors import round_list
 from core.access import AccessRule
-from frameworks.models import FrameworkVersion
+from frameworks.models import SLUG_PATTERN, VERSION_PATTERN, FrameworkVersion
 from frameworks.selectors import framework_contents_get, framework_version_get_published
 
 from . import scoping
@@ -249,8 +250,12 @@ class FrameworkDetailView(PortalDetailView):
     serializer_class = api_serializers.FrameworkVersionDetailSerializer
 
     def get_object(self) -> Any:
+        slug, number = self.kwargs["slug"], self.kwargs["version"]
+        # Only well-formed values reach the database (PostgreSQL refuses a NUL byte with an error).
+        if not (re.fullmatch(SLUG_PATTERN, slug) and re.fullmatch(VERSION_PATTERN, number)):
+            raise Http404
         try:
-            version = framework_version_get_published(self.kwargs["slug"], self.kwargs["version"])
+            version = framework_version_get_published(slug, number)
         except FrameworkVersion.DoesNotExist:
             raise Http404 from None
         return framework_contents_get(version)

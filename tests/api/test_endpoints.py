@@ -349,3 +349,21 @@ def test_the_root_lists_the_collections(client, world):
     body = get(client, "api:root").json()
     assert body["assessments"].endswith("/api/assessments/")
     assert body["docs"].endswith("/api/docs/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/assessments/99999999999999999999999999/",
+        "/api/rounds/99999999999999999999999999/",
+        "/api/benchmarks/99999999999999999999999999/",
+        "/api/frameworks/dmm-early-help/1.0%00/",  # PostgreSQL refuses NUL bytes with an error
+        "/api/frameworks/dmm-early-help/%E2%82%AC/",
+        "/api/assessments/?round=99999999999",
+        "/api/frameworks/?slug=a%00b",
+    ],
+)
+def test_odd_values_are_400_or_404_never_500(client, world, token_for, url):
+    response = client.get(url, **token_for("national_admin"))
+    assert response.status_code in (400, 404)
+    assert response.json()["message"]
