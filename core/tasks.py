@@ -13,3 +13,11 @@ def sweep_outbox() -> int:
     from .outbox import outbox_sweep
 
     return outbox_sweep()
+
+
+@shared_task(name="core.tasks.housekeeping")
+def housekeeping() -> dict[str, int]:
+    """Daily: deletes expired sessions and records past their retention (core.housekeeping)."""
+    from .housekeeping import housekeeping_run
+
+    return housekeeping_run()

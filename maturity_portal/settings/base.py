@@ -233,7 +233,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "health-ping": {"task": "core.tasks.ping", "schedule": 300.0},
     "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 60.0},
+    "housekeeping": {"task": "core.tasks.housekeeping", "schedule": 24 * 60 * 60.0},
 }
+# Retention of records the daily housekeeping deletes (core.housekeeping, docs/retention.md).
+SIGN_IN_LOG_RETENTION_DAYS = env.int("SIGN_IN_LOG_RETENTION_DAYS", default=90)
+SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default=400)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
 
 # --- REST framework -----------------------------------------------------------------------------
 # The read-only JSON API (api app, docs/api.md). Personal API tokens first, then the session.
