@@ -6,6 +6,7 @@ pages go to /tmp/report-shots/ as PNGs (pdftoppm) for people to look at, with sc
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 from pathlib import Path
 
@@ -28,11 +29,28 @@ AREA_LEAD = "area.lead.south@example.org"
 
 
 @pytest.fixture(params=["eager", pytest.param("real_worker", marks=pytest.mark.services)])
-def worker(request) -> str:
-    if request.param == "real_worker":
-        request.getfixturevalue("postgres")
-        request.getfixturevalue("real_worker")
-    return request.param
+def worker(request, settings):
+    """Reports rendered eagerly, or by a real Celery worker on Redis and PostgreSQL. The real
+    worker stores files where its settings say (REPORTS_ROOT, or var/reports): the live server
+    must read them from there too; the test removes what it stored."""
+    if request.param != "real_worker":
+        yield request.param
+        return
+    request.getfixturevalue("postgres")
+    request.getfixturevalue("real_worker")
+    root = Path(os.environ.get("REPORTS_ROOT") or Path(settings.VAR_DIR) / "reports")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": None},
+        },
+    }
+    yield request.param
+    from reports.services import report_storage
+
+    for report in Report.objects.exclude(stored_name=""):
+        report_storage().delete(report.stored_name)
 
 
 @pytest.fixture
