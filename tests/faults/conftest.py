@@ -6,7 +6,7 @@ from django.utils import timezone
 from tests.factories.accounts import two_tenants
 from tests.factories.frameworks import shipped_framework_version
 
-from .support import own_redis_and_worker  # noqa: F401 - a fixture for the tests here
+from .support import own_redis_and_worker, production_static  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -28,3 +28,9 @@ def assessment(tenants):
         closes_on=today + datetime.timedelta(days=60),
     )
     return assessment_start(authority=tenants.a.authority, round=current, actor=tenants.a.lead)
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once for the gunicorn-served portal."""
+    return production_static(tmp_path_factory.mktemp("static"))

@@ -394,6 +394,17 @@ class WebServer:
         self._log_handle.close()
 
 
+def signed_in(server: WebServer, user) -> "Browser":
+    """A browser with a session for `user`, made in the shared database. The server must use the
+    SECRET_KEY the test's settings have."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return server.browser({"__Host-sessionid": client.cookies[settings.SESSION_COOKIE_NAME].value})
+
+
 class Browser:
     """Talks to the portal as a browser behind the HTTPS proxy would. Cookies are kept by hand:
     the portal's cookies are Secure and __Host- prefixed, which a cookie jar would not send over

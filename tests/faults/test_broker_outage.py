@@ -5,6 +5,8 @@ starts (tests/faults/support.py); the worker shares this run's PostgreSQL test d
 without PostgreSQL and Redis locally, fails in CI (REQUIRE_SERVICES=1)."""
 
 import datetime
+import secrets
+import time
 
 import pytest
 from celery import Celery
@@ -20,7 +22,7 @@ from tests.assessments.helpers import complete
 from tests.factories.accounts import tenant
 from tests.factories.frameworks import shipped_framework_version
 
-from .support import wait_for
+from .support import WebServer, database_url, signed_in, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -120,3 +122,52 @@ def test_submissions_while_redis_is_down_are_all_computed_exactly_once_when_it_r
         r.pk for r in results.values()
     }
     assert DimensionResult.objects.count() == 8 * AUTHORITIES
+
+
+def test_the_web_process_takes_submissions_while_redis_is_down(
+    own_redis_and_worker, settings, tmp_path, static_root
+):
+    """The same outage seen from gunicorn with production settings: pages and submission work,
+    /healthz stays 200 and names the broker; the operators' command publishes what waited."""
+    redis = own_redis_and_worker
+    settings.SECRET_KEY = secrets.token_urlsafe(64)
+    [(assessment, lead)] = ready_to_submit(1)
+    server = WebServer(
+        database_url=database_url(),
+        secret_key=settings.SECRET_KEY,
+        workdir=tmp_path,
+        static_root=static_root,
+        CELERY_BROKER_URL=redis.url,
+    )
+    try:
+        server.wait_ready()
+        browser = signed_in(server, lead)
+        check = reverse("assessments:check_answers", args=[assessment.pk])
+        form = browser.get(check)
+        assert form.status_code == 200
+        redis.stop()
+
+        started = time.monotonic()
+        response = browser.post(check, {"csrfmiddlewaretoken": browser.csrf_token(form.text)})
+        took = time.monotonic() - started
+        assert response.status_code == 302, response.text[:2000]
+        assert response.headers["Location"] == reverse(
+            "assessments:submitted", args=[assessment.pk]
+        )
+        assert took < 10, f"submitting took {took:.1f} s with Redis down"
+        assert "Assessment submitted" in browser.get(response.headers["Location"]).text
+        health = server.browser().get("/healthz")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "database": "ok", "broker": "unreachable"}
+        assert OutboxTask.objects.filter(dispatched_at__isnull=True).count() >= 1
+
+        redis.start()
+        call_command("dispatch_outbox")
+        assert not OutboxTask.objects.filter(dispatched_at__isnull=True).exists()
+        assert wait_for(lambda: AssessmentResult.objects.filter(assessment=assessment).exists())
+        results = browser.get(reverse("assessments:results", args=[assessment.pk]))
+        assert "Overall level" in results.text
+        assert server.browser().get("/healthz").json()["broker"] == "ok"
+    finally:
+        server.stop()
+        print(server.log.read_text()[-8000:])  # shown when the test fails

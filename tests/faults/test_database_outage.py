@@ -9,7 +9,6 @@ import time
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,17 +27,12 @@ from tests.assessments.helpers import complete
 from tests.factories.accounts import tenant
 from tests.factories.frameworks import shipped_framework_version
 
-from .support import TcpProxy, WebServer, database_url, production_static
+from .support import TcpProxy, WebServer, database_url, signed_in
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 UNAVAILABLE = "Sorry, the service is unavailable"
 LEAKS = ("Traceback", "OperationalError", "InterfaceError", "psycopg", "server closed", "5432")
-
-
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    return production_static(tmp_path_factory.mktemp("static"))
 
 
 @pytest.fixture(params=["0", "60"], ids=["CONN_MAX_AGE=0", "CONN_MAX_AGE=60"])
@@ -78,15 +72,6 @@ def people_and_assessment(postgres):
         authority=people.authority, round=current, actor=people.lead
     )
     return people, assessment
-
-
-def signed_in(server: WebServer, user):
-    """A browser with a session for `user` (made in the shared database)."""
-    from django.conf import settings
-
-    client = Client()
-    client.force_login(user)
-    return server.browser({"__Host-sessionid": client.cookies[settings.SESSION_COOKIE_NAME].value})
 
 
 def assert_service_unavailable_page(response) -> None:
