@@ -40,15 +40,23 @@ SHORT: dict[str, list[str]] = {
     ],
     "benchmark_recompute": ["--repeat", "2", "--database-name", "mp_bench_recompute"],
     "scoring_throughput": ["--assessments", "5000", "--repeat", "2"],
+    "report_render": ["--repeat", "3", "--database-name", "mp_bench_reports"],
     "load_test": ["--quick", "--database-name", "mp_bench_load"],
 }  # fmt: skip
 # With --full: only the database names.
 FULL: dict[str, list[str]] = {
     "dimension_save_load": ["--database-name", "mp_bench_dimension_save"],
     "benchmark_recompute": ["--database-name", "mp_bench_recompute"],
+    "report_render": ["--database-name", "mp_bench_reports"],
     "load_test": ["--database-name", "mp_bench_load"],
 }
-ORDER = ["scoring_throughput", "benchmark_recompute", "dimension_save_load", "load_test"]
+ORDER = [
+    "scoring_throughput",
+    "benchmark_recompute",
+    "report_render",
+    "dimension_save_load",
+    "load_test",
+]
 
 
 def scripts() -> list[Path]:

@@ -9,7 +9,7 @@ What it does, in this process only (no database, no network):
    dimensions, the number of statements of each level of each dimension) and builds a random but
    realistic set of assessments: every statement rated with a stored rating value ("not_at_all",
    "partly", "fully"), each authority leaning towards a level of its own, every dimension given a
-   confirmed level near its suggestion and one in ten a moderated level;
+   confirmed level near that level and one in ten a moderated level;
 2. times ``scoring.score_assessment`` over the whole set (best of ``--repeat`` runs);
 3. times the baseline in the same run over the same ratings: a plain Python loop that turns each
    rating into 0, 0.5 or 1 and sums them per dimension (the least any scoring must do to read the
@@ -69,8 +69,7 @@ def random_assessments(count: int, seed: int) -> list[scoring.AssessmentInput]:
                 # Fully below the lean, partly at it, mostly not above, with noise.
                 weights = (1, 2, 7) if level < lean else (3, 5, 2) if level == lean else (7, 2, 1)
                 ratings_by_level[level] = rng.choices(RATINGS, weights=weights, k=n)
-            suggested = scoring.suggest(ratings_by_level).suggested_level
-            confirmed = min(4, max(1, suggested + rng.choice((-1, 0, 0, 0, 0, 1))))
+            confirmed = min(4, max(1, lean + rng.choice((-1, 0, 0, 0, 0, 1))))
             moderated = rng.randint(1, 4) if rng.random() < 0.1 else None
             inputs.append(
                 scoring.DimensionInput(
