@@ -136,6 +136,7 @@ def test_a_demo_lead_requests_and_downloads_the_authority_report(
 
 def test_a_demo_area_lead_requests_the_area_report(page, live_server, demo, assert_accessible):
     sign_in(page, live_server, AREA_LEAD, reverse("reviews:dashboard"))
+    assert_accessible(page)
     with page.expect_navigation(timeout=180_000):
         page.click("button[name=request_area_report]")
     wait_until_ready(page)
@@ -154,3 +155,31 @@ def test_a_demo_area_lead_requests_the_area_report(page, live_server, demo, asse
     subprocess.run(
         ["pdftoppm", "-r", "60", "-png", str(SHOTS / "area.pdf"), str(SHOTS / "area")], check=True
     )
+
+
+def test_a_waiting_report_s_page_without_javascript(
+    page_without_js, page, live_server, demo, assert_accessible
+):
+    """Queued: the page says so and offers a refresh link (no JavaScript needed); with JavaScript
+    it is accessible too."""
+    assessment = Assessment.objects.get(
+        authority__name="Mardleshire", status=AssessmentStatus.AGREED, round__name="2025 to 2026"
+    )
+    report = Report.objects.create(
+        kind="authority",
+        authority=assessment.authority,
+        assessment=assessment,
+        title="Mardleshire data maturity report, 2025 to 2026",
+        fingerprint="x",
+        template_version="x",
+    )
+    path = reverse("reports:detail", args=[report.pk])
+    sign_in(page_without_js, live_server, LEAD, path)
+    main = page_without_js.locator("main").inner_text()
+    assert "Queued" in main and "waiting to be produced" in main
+    with page_without_js.expect_navigation():
+        page_without_js.click("text=Refresh this page")
+    assert page_without_js.url.endswith(path)
+    shot(page_without_js, "queued-no-js")
+    sign_in(page, live_server, LEAD, path)
+    assert_accessible(page)
