@@ -440,7 +440,9 @@ class AddAreaAssignmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.select("area"), submit="Make area lead")
+        self.helper = gds_helper(Field.select("area"))
+        # Its own id: the user page shows it beside the membership form's "submit" button.
+        self.helper.layout.append(Button("submit", "Make area lead", css_id="id_submit_area"))
 
 
 class AddAreaLeadForm(forms.Form):
