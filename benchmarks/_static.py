@@ -3,7 +3,7 @@
 The production settings serve pages through WhiteNoise's compressed manifest storage, so a page
 needs ``collectstatic`` to have run; compressing every file takes minutes on a small machine.
 The scripts therefore collect once into ``var/bench-static/<key>`` and reuse it while nothing that
-goes into it has changed (the key hashes the names, sizes and times of the repository's static
+goes into it has changed (the key hashes the names and contents of the repository's static
 files and the requirements). Delete ``var/bench-static`` to collect afresh.
 """
 
@@ -24,8 +24,8 @@ def _key() -> str:
     sources = [ROOT / "static", *sorted(ROOT.glob("*/static")), ROOT / "requirements"]
     for base in sources:
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+            digest.update(f"{path.relative_to(ROOT)}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
 
 

@@ -39,7 +39,7 @@ SHORT: dict[str, list[str]] = {
         "--database-name", "mp_bench_dimension_save",
     ],
     "benchmark_recompute": ["--repeat", "2", "--database-name", "mp_bench_recompute"],
-    "scoring_throughput": ["--assessments", "5000", "--repeat", "2"],
+    "scoring_throughput": ["--assessments", "3000", "--repeat", "2"],
     "report_render": ["--repeat", "3", "--database-name", "mp_bench_reports"],
     "load_test": ["--quick", "--database-name", "mp_bench_load"],
 }  # fmt: skip
@@ -110,7 +110,7 @@ def table(figures: list[dict]) -> str:
     for f in figures:
         value, base = f["value"], f["baseline_value"]
         ratio = (
-            f"{value / base:.2f}x"
+            f"{value / base:.3g}x"
             if isinstance(value, int | float) and isinstance(base, int | float) and base
             else "-"
         )
