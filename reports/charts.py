@@ -18,7 +18,7 @@ FONT = "DejaVu Sans, sans-serif"
 SERIES_STYLES = [
     ("Self-assessed", "#1d70b8", "", "circle"),
     ("Moderated", "#d4351c", "7 4", "square"),
-    ("Peer median", INK, "2 3", "triangle"),
+    ("Peer median score", INK, "2 3", "triangle"),
 ]
 
 

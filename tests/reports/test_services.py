@@ -244,3 +244,22 @@ def test_an_area_report(ask, open_round, tenants, assessment):
     text = pdf_text(report)
     assert tenants.a.authority.name in text and tenants.b.authority.name not in text
     assert "Dimension levels side by side" in text
+
+
+def test_the_radar_names_every_value_and_leaves_out_an_empty_series():
+    from reports.charts import radar_svg, trend_svg
+
+    axes = ["A", "B", "C", "D", "E"]
+    svg = radar_svg(
+        chart_id="r",
+        title="Strands",
+        axes=axes,
+        series=[[1, 2, 3, 4, 2], [2, 2, 3, 3, 2], [None] * 5],
+    )
+    assert 'role="img"' in svg and '<title id="r-t">Strands</title>' in svg
+    assert "Self-assessed: A 1, B 2" in svg and "Moderated: A 2" in svg
+    assert "Peer median" not in svg
+    trend = trend_svg(
+        chart_id="t", title="Trend", rounds=["X", "Y"], own=[2.5, 3.0], peer=[None, 2.2]
+    )
+    assert "X: your score 2.50, peer median not shown" in trend
