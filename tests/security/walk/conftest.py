@@ -40,8 +40,14 @@ CRAWL_SKIP = {"accounts:logout"}
 class World:
     crawl: CrawlResult
     users: dict
+    # The crawl's own browsers: the anonymous one holds the password reset link's session.
+    crawl_clients: dict
 
     def client_for(self, who: str, **kwargs) -> Client:
+        """A new browser signed in as `who`; for the anonymous visitor with no options, the crawl's
+        browser (a reset link's form only works in the session that opened the link)."""
+        if who == ANONYMOUS and not kwargs:
+            return self.crawl_clients[ANONYMOUS]
         client = Client(**kwargs)
         if who != ANONYMOUS:
             client.force_login(self.users[who])
@@ -216,7 +222,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 clients[who].force_login(user)
             _more_of_everything()
             result = crawl(clients, _seeds(), CRAWL_SKIP)
-            yield World(crawl=result, users=users)
+            yield World(crawl=result, users=users, crawl_clients=clients)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

@@ -170,3 +170,36 @@ def test_every_form_survives_the_classic_bad_inputs(world):
             except Exception as error:
                 error.add_note(f"form: POST {form.action} as {who}, fields {sorted(post)}")
                 raise
+
+
+BROWSER_SENDS_AS_IS = ("hidden", "submit", "button")
+
+
+def empty_answers(form) -> dict:
+    """What a browser sends when the person fills in nothing: hidden values and the button as
+    they are, text boxes and selects empty, no box ticked, no option chosen, no file."""
+    post: dict = {}
+    for field in form.fields:
+        if field.name == TOKEN or field.name in post:
+            continue
+        if field.kind in BROWSER_SENDS_AS_IS:
+            post[field.name] = field.value
+        elif field.kind not in ("checkbox", "radio", "file"):
+            post[field.name] = ""
+    return post
+
+
+def test_a_form_sent_empty_either_acts_or_says_what_is_missing(world):
+    """Bad input from a real browser gets a page with an error summary (200 or 400) or a redirect
+    (the form needed nothing, as for a confirm button); never the page again with no message."""
+    silent = {}
+    for who, form in world.crawl.forms:
+        with transaction.atomic():
+            response = world.client_for(who).post(form.action, empty_answers(form))
+            transaction.set_rollback(True)
+        status = response.status_code
+        html = response.content.decode("utf-8", errors="replace") if status in (200, 400) else ""
+        if status in (200, 400) and "govuk-error-summary" not in html:
+            silent[form.action] = (who, status, sorted(empty_answers(form)))
+        assert status < 500
+    assert silent == {}
