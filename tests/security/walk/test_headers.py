@@ -121,3 +121,17 @@ def test_nothing_shown_to_a_signed_in_user_may_be_stored(world):
             stored.setdefault(visit.route, (visit.who, visit.path, visit.status, cache_control))
     assert stored == {}
     assert sum(1 for visit in world.crawl.visits if visit.who != ANONYMOUS) > 300
+
+
+def test_the_inline_code_detector_finds_what_the_csp_blocks():
+    """So that an empty result above means something."""
+    assert inline_code('<script src="/static/js/init.js"></script><p class="x">fine</p>') == []
+    for html in (
+        "<script>alert(1)</script>",
+        '<script type="module">import x</script>',
+        '<p style="color: red">',
+        "<style>p { color: red }</style>",
+        '<button onclick="go()">',
+        '<a href="javascript:go()">',
+    ):
+        assert inline_code(html), html
