@@ -106,7 +106,9 @@ class OwnRedis:
         return self.process is not None and self.process.poll() is None
 
 
-def start_worker(broker_url: str, name: str, log: Path | None = None) -> subprocess.Popen:
+def start_worker(
+    broker_url: str, name: str, log: Path | None = None, database: str | None = None
+) -> subprocess.Popen:
     """A real Celery worker (solo pool) on `broker_url` and this run's test database. Tasks it
     enqueues are published to the broker (tests/faults/worker_settings.py)."""
     env = dict(
@@ -114,7 +116,7 @@ def start_worker(broker_url: str, name: str, log: Path | None = None) -> subproc
         CELERY_BROKER_URL=broker_url,
         CELERY_RESULT_BACKEND=broker_url,
         DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
-        DATABASE_URL=database_url(),
+        DATABASE_URL=database or database_url(),
     )
     output = log.open("w") if log else None
     return subprocess.Popen(  # noqa: S603
