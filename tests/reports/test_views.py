@@ -149,3 +149,15 @@ def test_the_status_page_offers_a_refresh_link_and_a_script_file(client, assessm
     assert 'src="/static/reports/report-status.js"' in page
     assert "<script>" not in page and " style=" not in page
     assert client.get(reverse("reports:status", args=[report.pk])).json()["status"] == "queued"
+
+
+def test_a_national_admin_requests_any_area_s_report(client, tenants, open_round, committed):
+    client.force_login(tenants.national_admin)
+    with committed():
+        response = client.post(
+            reverse("reports:request_area"), {"round": open_round.pk, "area": tenants.b.area.pk}
+        )
+    report = Report.objects.get()
+    assert report.area == tenants.b.area
+    assert response["Location"] == reverse("reports:detail", args=[report.pk])
+    assert client.post(reverse("reports:request_area"), {"round": open_round.pk}).status_code == 404
