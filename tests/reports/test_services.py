@@ -263,3 +263,23 @@ def test_the_radar_names_every_value_and_leaves_out_an_empty_series():
         chart_id="t", title="Trend", rounds=["X", "Y"], own=[2.5, 3.0], peer=[None, 2.2]
     )
     assert "X: your score 2.50, peer median not shown" in trend
+
+
+def test_deleting_a_report_or_its_assessment_deletes_the_pdf(
+    ask, assessment, tenants, reports_root, committed
+):
+    report, _ = ask(services.authority_report_request, assessment=assessment, actor=tenants.a.lead)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and len(stored_files(reports_root)) == 1
+    with committed():
+        report.delete()
+    assert stored_files(reports_root) == []
+    # With its assessment (a cascade, as in the admin), after the deletion commits.
+    again, created = ask(
+        services.authority_report_request, assessment=assessment, actor=tenants.a.lead
+    )
+    assert created and len(stored_files(reports_root)) == 1
+    with committed():
+        assessment.delete()
+    assert not Report.objects.filter(pk=again.pk).exists()
+    assert stored_files(reports_root) == []
