@@ -1,4 +1,5 @@
-"""The keyboard: the skip link, and a visible GOV.UK focus style on everything Tab reaches.
+"""The keyboard: the skip link, a visible GOV.UK focus style on everything Tab reaches, and
+Shift+Tab going back the same way.
 
 The whole assessment journey by keyboard alone (sign in, task list, rate a dimension, confirm its
 level, check answers, submit, results: Tab, Shift+Tab, Enter, Space and the arrow keys, no clicks)
@@ -41,23 +42,34 @@ FOCUS_STYLE_JS = """(yellow) => {
 }"""
 
 
-def tab_through(page, limit: int = 250) -> tuple[int, list[str]]:
-    """Tab from the top of the page to the end (or the limit): how many elements took focus, and
-    those without a visible GOV.UK focus style."""
+def tab_through(page, limit: int = 250) -> tuple[int, int, list[str]]:
+    """Tab from the top of the page to the end (or the limit): how many elements took focus, how
+    many Shift+Tab then went back through in reverse order, and the problems (no visible GOV.UK
+    focus style, or Shift+Tab out of order)."""
     problems = []
-    seen = set()
+    order: list[str] = []
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     for _ in range(limit):
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS_STYLE_JS, FOCUS_YELLOW)
-        if focus["what"] in seen:
+        if focus["what"] in order or focus["what"] == "nothing has focus":
             break  # back at the start: every element has had focus
-        seen.add(focus["what"])
-        if focus["what"] == "nothing has focus":
-            break
+        order.append(focus["what"])
         if not (focus["ok"] and focus["visible"]):
             problems.append(focus["what"])
-    return len(seen), problems
+    # Shift+Tab from the last element: the ones before it, in reverse order.
+    page.keyboard.press("Shift+Tab")  # from the browser's own controls back onto the page
+    last = page.evaluate(FOCUS_STYLE_JS, FOCUS_YELLOW)["what"]
+    back = order[: order.index(last)] if last in order else []
+    went_back = 0
+    for expected in reversed(back[-5:]):
+        page.keyboard.press("Shift+Tab")
+        now = page.evaluate(FOCUS_STYLE_JS, FOCUS_YELLOW)["what"]
+        if now != expected:
+            problems.append(f"Shift+Tab went to {now} instead of {expected}")
+            break
+        went_back += 1
+    return len(order), went_back, problems
 
 
 def test_the_skip_link_is_first_shows_when_focused_and_moves_to_the_main_content(
@@ -115,20 +127,23 @@ def test_every_element_tab_reaches_shows_the_govuk_focus_style(live_server, brow
         "national admin": [reverse("accounts:national_users"), reverse("frameworks:manage_list")],
     }
     problems = {}
-    focused = 0
+    focused = went_back = 0
     for role, paths in by_role.items():
         context = new_context(browser, live_server, world.users[role])
         page = context.new_page()
         for path in paths:
             page.goto(live_server.url + path)
             assert page.url.startswith(live_server.url + path), (role, path, page.url)
-            count, found = tab_through(page)
+            count, back, found = tab_through(page)
             assert count > 5, f"only {count} elements took focus on {path}"
             focused += count
+            went_back += back
             if found:
                 problems[f"{role}: {path}"] = found
         context.close()
-    print(f"{focused} elements took focus on {sum(map(len, by_role.values()))} pages")
+    pages_checked = sum(map(len, by_role.values()))
+    print(f"{focused} elements took focus on {pages_checked} pages; Shift+Tab: {went_back}")
+    assert went_back >= 3 * pages_checked, "Shift+Tab did not go back through the pages"
     assert problems == {}, "\n".join(
         f"{where}: no visible GOV.UK focus style on\n  " + "\n  ".join(found)
         for where, found in problems.items()
