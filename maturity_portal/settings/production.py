@@ -26,12 +26,6 @@ if not ALLOWED_HOSTS or ALLOWED_HOSTS == [""]:
 # deploy/nginx.conf.example); 0 if clients reach gunicorn directly.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
-# --- Database connections -------------------------------------------------------------------------
-# Long-lived gunicorn and Celery processes keep their PostgreSQL connection between requests (a new
-# connection per request costs a server process start and a cold catalogue cache); the health
-# check set in base.py replaces a connection that has gone away. 0 turns it off.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
-
 # --- HTTPS --------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
