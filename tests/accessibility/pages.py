@@ -52,6 +52,14 @@ ROLES = tuple(ROLE_USERS)
 SEVERAL_ROLES_USER = "two.roles@example.org"
 # Signs in with an authenticator app: the page that asks for the security code.
 TWO_FACTOR_USER = "two.factor@example.org"
+# The page that shows a new API token, once.
+NEW_API_TOKEN = "authority lead, new API token"
+
+
+def api_token_expiry_choice() -> str:
+    from api.forms import EXPIRY_CHOICES
+
+    return str(EXPIRY_CHOICES[0][0])
 
 
 # --- The data -------------------------------------------------------------------------------------
@@ -452,7 +460,7 @@ BLANK_AND_SUBMIT_JS = (
 
 def explicit_pages_with_client(world: World) -> list[Fetched]:
     """Two-factor sign-in (the security code page, and it posted empty), the choice of authority
-    for someone with two roles, and a form posted without its CSRF token."""
+    for someone with two roles, a new API token, and a form posted without its CSRF token."""
     from accounts.models import User
 
     login = reverse("accounts:login")
@@ -469,6 +477,13 @@ def explicit_pages_with_client(world: World) -> list[Fetched]:
     choose = fetch(client, "several roles", reverse("accounts:acting_for"))
     found.append(choose)
     found.extend(post_empty(client, choose))
+
+    # A new API token, shown once in the answer to the form (no page to GET afterwards).
+    client = client_for("authority lead", world)
+    data = {"name": "Quarterly dashboard", "expiry": api_token_expiry_choice()}
+    made = fetch(client, NEW_API_TOKEN, reverse("api:token_create"), data)
+    assert made.status == 200 and "govuk-error-summary" not in made.html, made
+    found.append(made)
 
     csrf = Client(enforce_csrf_checks=True, raise_request_exception=False)
     refused = fetch(csrf, "no CSRF token", login, credentials)

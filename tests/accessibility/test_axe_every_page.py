@@ -147,7 +147,7 @@ def test_every_page_for_every_role_has_no_axe_violations(live_server, browser):
             check.finish(tabs[tab], role, done.page_key[1], done.describe())
         context.close()
 
-    check_explicit_pages(browser, live_server, check)
+    check_explicit_pages(browser, live_server, world, check)
 
     now = time.monotonic()
     print(
@@ -169,7 +169,7 @@ def test_every_page_for_every_role_has_no_axe_violations(live_server, browser):
     )
 
 
-def check_explicit_pages(browser, live_server, check: Checker) -> None:
+def check_explicit_pages(browser, live_server, world, check: Checker) -> None:
     """The pages only a sequence of steps reaches."""
     login = live_server.url + reverse("accounts:login")
     context = new_context(browser, live_server)
@@ -196,6 +196,18 @@ def check_explicit_pages(browser, live_server, check: Checker) -> None:
         page.click("#id_submit")
     assert "could not be sent" in page.content()
     check(page, "anonymous", "CSRF", "sign-in posted without its CSRF cookie (403)")
+    context.close()
+
+    # A new API token, shown once in the answer to the form.
+    context = new_context(browser, live_server, world.users["authority lead"])
+    page = context.new_page()
+    page.goto(live_server.url + reverse("api:token_create"))
+    page.fill("#id_name", "Quarterly dashboard")
+    page.check(f'input[name="expiry"][value="{pages.api_token_expiry_choice()}"]')
+    with page.expect_navigation():
+        page.locator("main form[method=post] .govuk-button").first.click()
+    assert page.locator(".govuk-error-summary").count() == 0
+    check(page, "authority lead", "new API token", "authority lead: a new API token, shown once")
     context.close()
 
     # Someone with two roles chooses which authority they are working for.
