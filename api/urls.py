@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pages, views
+from . import docs, pages, views
 
 app_name = "api"
 
@@ -24,7 +24,9 @@ urlpatterns = [
         name="benchmark_detail",
     ),
     path("schema/", views.SchemaView.as_view(), name="schema"),
-    path("docs/", views.DocsView.as_view(), name="docs"),
+    # The accessible reference made from the schema; Swagger UI is an optional extra.
+    path("docs/", docs.reference, name="docs"),
+    path("docs/interactive/", views.DocsView.as_view(), name="docs_interactive"),
     # Pages in the portal (HTML) for managing personal API tokens.
     path("tokens/", pages.token_list, name="token_list"),
     path("tokens/new/", pages.token_create, name="token_create"),

@@ -356,7 +356,8 @@ class SchemaView(PortalViewMixin, SpectacularAPIView):
 
 
 class DocsView(PortalViewMixin, SpectacularSwaggerSplitView):
-    """Swagger UI from the vendored sidecar files; the page loads its settings as a separate
+    """Swagger UI (/api/docs/interactive/) from the vendored sidecar files, an optional extra to
+    the accessible reference at /api/docs/ (api/docs.py); the page loads its settings as a separate
     script (no inline script or style: the CSP allows neither)."""
 
     access_rule = AccessRule.PUBLIC
