@@ -56,6 +56,13 @@ def text_to_html(text: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped in _inline
 
 
+def breakable(text: str) -> SafeString:
+    """Escaped text with a line-break opportunity (<wbr>) after each / and before each capital
+    inside a word, so a long path or schema name wraps on a narrow screen."""
+    html = str(escape(text)).replace("/", "/<wbr>")
+    return mark_safe(re.sub(r"(?<=[a-z])(?=[A-Z])", "<wbr>", html))  # noqa: S308 - escaped above
+
+
 def _ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
@@ -100,13 +107,14 @@ class Parameter:
 class Response:
     status: str
     description: SafeString
-    body: str
+    body: SafeString
 
 
 @dataclass
 class Operation:
     method: str
     path: str
+    path_html: SafeString
     anchor: str
     summary: str
     description: SafeString
@@ -125,12 +133,12 @@ def _authentication(security: list[dict[str, Any]] | None) -> str:
     return f"{text[0].upper()}{text[1:]}."
 
 
-def _body(response: dict[str, Any]) -> str:
+def _body(response: dict[str, Any]) -> SafeString:
     content = response.get("content") or {}
     for media_type, body in content.items():
         kind = describe_type(body.get("schema", {}))
-        return kind if media_type == "application/json" else f"{kind} ({media_type})"
-    return "None"
+        return breakable(kind if media_type == "application/json" else f"{kind} ({media_type})")
+    return breakable("None")
 
 
 def operations(schema: dict[str, Any]) -> list[Operation]:
@@ -165,6 +173,7 @@ def operations(schema: dict[str, Any]) -> list[Operation]:
                 Operation(
                     method=method.upper(),
                     path=path,
+                    path_html=breakable(path),
                     anchor=slugify(f"{method} {path}".replace("/", " ")),
                     summary=op.get("summary", ""),
                     description=text_to_html(op.get("description", "")),

@@ -87,7 +87,7 @@ def test_the_reference_describes_authentication_errors_and_parameters(client):
     assert "<code>message</code>" in html and "<code>errors</code>" in html
     assert "A query parameter is unknown" in html  # the 400 description
     assert "integer, 1 to 100" in html  # page_size with its bounds
-    assert "Parameters of GET /api/assessments/" in html
+    assert "Parameters of GET /api/assessments/" in html.replace("<wbr>", "")
 
 
 def test_the_reference_needs_no_sign_in_and_declares_the_public_rule(client):
