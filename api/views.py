@@ -274,6 +274,8 @@ class RoundListView(PortalListView):
 
 
 class RoundDetailView(PortalDetailView):
+    """One assessment round, by its id."""
+
     serializer_class = api_serializers.RoundSerializer
 
     def get_object(self) -> Any:

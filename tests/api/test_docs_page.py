@@ -149,3 +149,10 @@ def test_swagger_ui_still_answers_at_its_new_address(client):
     assert response.status_code == 200
     assert reverse("api:docs_interactive") == "/api/docs/interactive/"
     assert "swagger-ui" in response.content.decode()
+
+
+def test_every_operation_describes_itself(client):
+    # A view without a docstring would show its base class's (about authentication) instead.
+    for method, path, op in schema_operations(client):
+        assert op.get("description"), (method, path)
+        assert "LoginRequiredMiddleware" not in op["description"], (method, path)
