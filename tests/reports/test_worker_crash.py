@@ -111,6 +111,7 @@ def stop(worker: subprocess.Popen) -> None:
 def crash_broker(redis_broker_url, monkeypatch):
     """The workers' own Redis database, emptied before and after; the test process publishes to
     it (tasks not eager) for the length of the test."""
+    import kombu.pools
     import redis
 
     from maturity_portal.celery import app
@@ -118,23 +119,26 @@ def crash_broker(redis_broker_url, monkeypatch):
     url = own_broker_url(redis_broker_url)
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     client.flushdb()
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    saved = (app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager)
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        # Close every pooled broker connection and empty kombu's pool registries: closing only
+        # the app's pool would leave a closed pool registered for its URL, which every later
+        # publish to that URL would fail on ("Acquire on closed pool").
+        kombu.pools.reset()
+        app._pool = None
         app.amqp._producer_pool = None
 
     reset_pools()
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", url)
-    app.conf.broker_url, app.conf.task_always_eager = url, False
+    # Publishing uses broker_write_url when another test left one set: point both at the URL.
+    app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager = url, url, False
     try:
         yield url
     finally:
         reset_pools()
-        app.conf.broker_url, app.conf.task_always_eager = saved
+        app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager = saved
         client.flushdb()
 
 
