@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.conftest import service_missing
+
 from .conftest import read_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,9 @@ def test_the_workbook_is_a_valid_package(workbook_bytes, tmp_path):
 def test_libreoffice_converts_the_workbook_where_installed(workbook_bytes, tmp_path):
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
-        pytest.skip("LibreOffice is not installed (optional: the openpyxl checks still run)")
+        service_missing(
+            "LibreOffice", "it is not installed (apt-get install libreoffice-calc-nogui)"
+        )
     source = tmp_path / "export.xlsx"
     source.write_bytes(workbook_bytes)
     subprocess.run(  # noqa: S603 - a fixed program on a file we wrote
