@@ -9,16 +9,14 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import User
-from tests.factories.frameworks import shipped_framework_version
+from tests.browser.demo import demo_load, sign_in
+from tests.browser.demo import shot as demo_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/export-shots")
-PASSWORD = "Export-test-password-2026"
 OFFICER = "officer.mardleshire@example.org"
 AREA_LEAD = "area.lead.south@example.org"
 NATIONAL_ADMIN = "national.admin@example.org"
@@ -26,27 +24,11 @@ NATIONAL_ADMIN = "national.admin@example.org"
 
 @pytest.fixture
 def demo(settings):
-    settings.PORTAL_REQUIRE_2FA = False
-    shipped_framework_version()
-    call_command("seed_demo", stdout=io.StringIO())
-    for email in (OFFICER, AREA_LEAD, NATIONAL_ADMIN):
-        user = User.objects.get(email=email)
-        user.set_password(PASSWORD)
-        user.save()
-
-
-def sign_in(page, live_server, email: str, path: str) -> None:
-    page.goto(live_server.url + path)
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("#id_submit")
-    assert page.url.endswith(path), page.url
+    demo_load(settings, OFFICER, AREA_LEAD, NATIONAL_ADMIN)
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    demo_shot(page, SHOTS, name)
 
 
 def test_an_officer_downloads_a_csv(page, live_server, demo, assert_accessible):
