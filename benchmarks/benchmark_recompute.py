@@ -28,43 +28,16 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
+from _database import database_recreate, database_urls, default_database_url  # beside this script
 from _results import result  # benchmarks/_results.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK_FILE = ROOT / "fixtures/frameworks/dmm-early-help-1.0.yaml"
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/"
 DATABASE_NAME = "maturity_bench_recompute"
 TARGET_SECONDS = 5.0
 TARGET_SIZE = 10_000
 NOISE = 1.25
-
-
-def database_urls(base: str, name: str = DATABASE_NAME) -> tuple[str, str]:
-    parts = urlsplit(base)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise SystemExit(f"The benchmark needs PostgreSQL, not {parts.scheme or base!r}.")
-    if (parts.hostname or "127.0.0.1") not in {"127.0.0.1", "localhost", "::1"}:
-        raise SystemExit(f"The benchmark only uses a local PostgreSQL, not {parts.hostname}.")
-    if "bench" not in name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"The benchmark database's name must contain 'bench': {name!r}")
-
-    def with_path(path: str) -> str:
-        return urlunsplit(("postgresql", parts.netloc, path, parts.query, ""))
-
-    return with_path("/postgres"), with_path(f"/{name}")
-
-
-def database_recreate(
-    maintenance_url: str, name: str = DATABASE_NAME, *, drop_only: bool = False
-) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django(url: str) -> None:
@@ -209,12 +182,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL")
-        or (
-            os.environ.get("DATABASE_URL", "")
-            if os.environ.get("DATABASE_URL", "").startswith("postgres")
-            else DEFAULT_DATABASE_URL
-        ),
+        default=default_database_url(),
         help="A local PostgreSQL server (only its server is used).",
     )
     parser.add_argument(

@@ -49,16 +49,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
+from _database import (  # beside this script
+    DEFAULT_DATABASE_URL,
+    database_recreate,
+    database_urls,
+    default_database_url,
+)
 from _results import result  # benchmarks/_results.py, beside this script
 from _static import collected_static
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK_FILE = ROOT / "fixtures/frameworks/dmm-early-help-1.0.yaml"
 GUNICORN_CONFIG = ROOT / "deploy/gunicorn.conf.py"
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 TARGET_RATIO = 4.0
 RATINGS = ("not_at_all", "partly", "fully")
 PASSWORD_LENGTH = 24
@@ -302,31 +306,6 @@ def healthz_loop(
 # --- Setting up and tearing down -----------------------------------------------------------------
 
 
-def database_urls(base: str, name: str) -> tuple[str, str]:
-    """(URL of the maintenance database, URL of the benchmark database)."""
-    parts = urlsplit(base)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise SystemExit(f"The benchmark needs PostgreSQL, not {parts.scheme or base!r}.")
-    if (parts.hostname or "127.0.0.1") not in LOCAL_HOSTS:
-        raise SystemExit(f"The benchmark only uses a local PostgreSQL, not {parts.hostname}.")
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*bench[a-z0-9_]*", name):
-        raise SystemExit(f"The benchmark database's name must contain 'bench': {name!r}")
-
-    def with_path(path: str) -> str:
-        return urlunsplit(("postgresql", parts.netloc, path, parts.query, ""))
-
-    return with_path("/postgres"), with_path(f"/{name}")
-
-
-def database_recreate(maintenance_url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -526,12 +505,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL")
-        or (
-            os.environ.get("DATABASE_URL", "")
-            if os.environ.get("DATABASE_URL", "").startswith("postgres")
-            else DEFAULT_DATABASE_URL
-        ),
+        default=default_database_url(),
         help="PostgreSQL server to use (its database part is ignored); default "
         "$BENCH_DATABASE_URL, else $DATABASE_URL if PostgreSQL, else " + DEFAULT_DATABASE_URL,
     )

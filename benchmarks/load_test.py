@@ -53,13 +53,11 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from _database import database_recreate, database_urls, default_database_url
 from _results import result  # benchmarks/_results.py, beside this script
 from _static import collected_static
 from dimension_save_load import (
-    DEFAULT_DATABASE_URL,
     FRAMEWORK_FILE,
-    database_recreate,
-    database_urls,
     free_port,
     gunicorn,
     manage,
@@ -455,12 +453,7 @@ def main() -> int:
     parser.add_argument("--settings", default="maturity_portal.settings.production")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL")
-        or (
-            os.environ.get("DATABASE_URL", "")
-            if os.environ.get("DATABASE_URL", "").startswith("postgres")
-            else DEFAULT_DATABASE_URL
-        ),
+        default=default_database_url(),
         help="PostgreSQL server (its database part is ignored)",
     )
     parser.add_argument("--database-name", default="mp_bench_load")

@@ -35,37 +35,13 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _database import database_recreate, database_urls, default_database_url  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/"
 DATABASE_NAME = "maturity_bench_reports"
 TARGET_SECONDS = 2.0
 EVIDENCE_ITEMS = 20
-
-
-def database_urls(base: str, name: str) -> tuple[str, str]:
-    parts = urlsplit(base)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise SystemExit(f"The benchmark needs PostgreSQL, not {parts.scheme or base!r}.")
-    if (parts.hostname or "127.0.0.1") not in {"127.0.0.1", "localhost", "::1"}:
-        raise SystemExit(f"The benchmark only uses a local PostgreSQL, not {parts.hostname}.")
-    if "bench" not in name:
-        raise SystemExit("The database name must contain 'bench' (it is dropped at the end).")
-
-    def with_path(path: str) -> str:
-        return urlunsplit(("postgresql", parts.netloc, path, parts.query, ""))
-
-    return with_path("/postgres"), with_path(f"/{name}")
-
-
-def database_recreate(maintenance_url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django(url: str) -> None:
@@ -230,12 +206,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL")
-        or (
-            os.environ.get("DATABASE_URL", "")
-            if os.environ.get("DATABASE_URL", "").startswith("postgres")
-            else DEFAULT_DATABASE_URL
-        ),
+        default=default_database_url(),
         help="A local PostgreSQL server (only its server is used).",
     )
     parser.add_argument(
