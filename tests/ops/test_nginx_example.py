@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, service_missing
 from tests.deploy.conftest import free_port, production_env
 
 EXAMPLE = ROOT / "deploy" / "nginx.conf.example"
@@ -98,7 +98,7 @@ def _cookies(headers) -> dict[str, str]:
 @pytest.fixture
 def stack(tmp_path):
     if not shutil.which("nginx"):
-        pytest.skip("nginx is not installed (apt-get install nginx-core)")
+        service_missing("nginx", "it is not installed (apt-get install nginx-core)")
     web_port, http_port, https_port = free_port(), free_port(), free_port()
     (tmp_path / "proxy_test_settings.py").write_text(
         "from maturity_portal.settings.production import *  # noqa: F403\n"
