@@ -63,31 +63,31 @@ def assessment_get(*, authority: Authority | None, pk: Any) -> Assessment:
 
 
 def dimension_answer_get(*, assessment: Assessment, dimension_key: str) -> DimensionAnswer:
-    """The assessment's answer for a dimension, with its statements and ratings loaded."""
-    from frameworks.models import Statement
+    """The assessment's answer for a dimension, with its ratings loaded and its dimension taken from
+    the version's contents (`framework_contents_cached`): `answer.dimension` has `strand`, `cells`
+    and `statements_list` (statements with their level, in level order). Two queries."""
+    from frameworks.selectors import framework_contents_cached
 
+    contents = framework_contents_cached(assessment.framework_version)
     try:
-        return (
-            DimensionAnswer.objects.select_related(
-                "dimension__strand", "assessment__framework_version", "assigned_to", "updated_by"
-            )
-            .prefetch_related(
-                Prefetch(
-                    "dimension__statements",
-                    queryset=Statement.objects.select_related("level").order_by(
-                        "level__order", "order"
-                    ),
-                ),
-                "ratings",
-            )
+        dimension = contents.dimension(dimension_key)
+    except KeyError:
+        raise Http404 from None
+    try:
+        answer = (
+            DimensionAnswer.objects.select_related("assigned_to", "updated_by")
+            .prefetch_related("ratings")
             .get(
                 authority_id=assessment.authority_id,
                 assessment=assessment,
-                dimension__key=dimension_key,
+                dimension_id=dimension.pk,
             )
         )
     except DimensionAnswer.DoesNotExist:
         raise Http404 from None
+    answer.assessment = assessment
+    answer.dimension = dimension
+    return answer
 
 
 # --- Task list ------------------------------------------------------------------------------------

@@ -210,11 +210,27 @@ def _assessment_create(
 
 
 def _lock_answer(answer: DimensionAnswer) -> DimensionAnswer:
+    """The answer read again under a row lock, with its assessment as it is now. The dimension (and
+    the assessment's framework version, which never changes) are carried over from `answer` when
+    it has them loaded: a dimension of a published version never changes either."""
+    loaded = answer._state.fields_cache
+    version = None
+    if "assessment" in loaded and "framework_version" in answer.assessment._state.fields_cache:
+        version = answer.assessment.framework_version
+    related = ["assessment"]
+    if "dimension" not in loaded:
+        related.append("dimension")
+    if version is None:
+        related.append("assessment__framework_version")
     locked = (
         DimensionAnswer.objects.select_for_update(of=("self",))
-        .select_related("assessment__framework_version", "dimension")
+        .select_related(*related)
         .get(pk=answer.pk, authority_id=answer.authority_id)
     )
+    if "dimension" in loaded:
+        locked.dimension = answer.dimension
+    if version is not None:
+        locked.assessment.framework_version = version
     if not locked.assessment.is_editable:
         raise NotEditable(locked.assessment)
     return locked
@@ -297,7 +313,7 @@ def dimension_ratings_save(
         ):
             raise ValueError("The statements or ratings passed in are not this answer's.")
     else:
-        statements = {s.pk: s for s in locked.dimension.statements.select_related("level")}
+        statements = {s.pk: s for s in _statements_with_levels(locked)}
         existing = {r.statement_id: r for r in locked.ratings.all()}
     answer = locked
     unknown = set(ratings) - set(statements)
@@ -367,15 +383,20 @@ def dimension_ratings_save(
     return answer
 
 
-def _level_loaded(statement: Statement) -> bool:
-    return "level" in statement._state.fields_cache
+def _statements_with_levels(answer: DimensionAnswer) -> list[Statement]:
+    """The dimension's statements with their levels: the loaded `statements_list` of a dimension
+    from `framework_contents_get`, or read now."""
+    loaded = getattr(answer.dimension, "statements_list", None)
+    if loaded is not None:
+        return list(loaded)
+    return list(
+        answer.dimension.statements.select_related("level").order_by("level__order", "order")
+    )
 
 
 def dimension_suggestion(answer: DimensionAnswer) -> scoring.DimensionSuggestion | None:
     """The live suggestion from the saved ratings, or None until every statement is rated."""
-    statements = list(answer.dimension.statements.all())
-    if statements and not _level_loaded(statements[0]):
-        statements = list(answer.dimension.statements.select_related("level"))
+    statements = _statements_with_levels(answer)
     rated = {r.statement_id: r.rating for r in answer.ratings.all()}
     if not statements or any(s.pk not in rated for s in statements):
         return None

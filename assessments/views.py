@@ -159,7 +159,7 @@ def _next_url(assessment: Assessment, key: str) -> str:
 def dimension(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     answer = selectors.dimension_answer_get(assessment=assessment, dimension_key=key)
-    statements = list(answer.dimension.statements.all())
+    statements = list(answer.dimension.statements_list)
     ratings = list(answer.ratings.all())
     saved = {r.statement_id: r.rating for r in ratings}
     editable = _can_edit(request, assessment)
@@ -229,7 +229,7 @@ def _grid(statements: list[Any]) -> list[tuple[Any, list[Any]]]:
 def dimension_level(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     answer = selectors.dimension_answer_get(assessment=assessment, dimension_key=key)
-    statements = list(answer.dimension.statements.all())
+    statements = list(answer.dimension.statements_list)
     levels = [level for level, _ in _grid(statements)]
     suggestion = services.dimension_suggestion(answer)
     editable = _can_edit(request, assessment)

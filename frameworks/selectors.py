@@ -12,7 +12,8 @@ fixed number of queries, whatever its size:
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -179,6 +180,43 @@ def framework_contents_get(version: FrameworkVersion) -> FrameworkContents:
         _dimensions={d.key: d for d in dimensions},
         _statements={s.key: s for s in statements},
     )
+
+
+# Published and retired versions never change (frameworks/models.py refuses every write to their
+# contents and their deletion), so each process keeps the last few it has loaded. Drafts are always
+# read afresh: a national admin edits them.
+_CONTENTS_CACHE_SIZE = 8
+_contents_cache: OrderedDict[tuple[int, str, str], FrameworkContents] = OrderedDict()
+_contents_cache_lock = threading.Lock()
+
+
+def framework_contents_cached(version: FrameworkVersion) -> FrameworkContents:
+    """`framework_contents_get`, kept in this process for a published or retired version, so that
+    a page that needs one dimension's statements reads no framework rows at all once warm.
+
+    The objects returned are shared between requests: read them, never change or save them. Their
+    `framework_version` is the version as it was loaded, so read a version's status from the
+    caller's own `version`, not from the contents."""
+    if version.is_draft or version.pk is None:
+        return framework_contents_get(version)
+    key = (version.pk, version.slug, version.version)
+    with _contents_cache_lock:
+        contents = _contents_cache.get(key)
+        if contents is not None:
+            _contents_cache.move_to_end(key)
+            return contents
+    contents = framework_contents_get(version)
+    with _contents_cache_lock:
+        _contents_cache[key] = contents
+        while len(_contents_cache) > _CONTENTS_CACHE_SIZE:
+            _contents_cache.popitem(last=False)
+    return contents
+
+
+def framework_contents_cache_clear() -> None:
+    """Forget every cached version (tests, whose rolled-back versions may reuse ids)."""
+    with _contents_cache_lock:
+        _contents_cache.clear()
 
 
 def framework_version_used_statement_numbers(*, slug: str, prefix: str) -> set[int]:

@@ -209,3 +209,14 @@ def _media_root(settings, tmp_path) -> None:
             "OPTIONS": {"location": tmp_path / "media", "base_url": None},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _framework_contents_cache() -> Iterator[None]:
+    """Each test starts with no cached framework version: a rolled-back version's id may be reused
+    by the next test's (SQLite), and its contents must not be served from the last one."""
+    from frameworks.selectors import framework_contents_cache_clear
+
+    framework_contents_cache_clear()
+    yield
+    framework_contents_cache_clear()

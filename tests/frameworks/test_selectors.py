@@ -3,6 +3,7 @@ import pytest
 from frameworks import services
 from frameworks.models import FrameworkVersion
 from frameworks.selectors import (
+    framework_contents_cached,
     framework_contents_get,
     framework_version_default_published,
     framework_version_get_published,
@@ -83,3 +84,48 @@ def test_contents_give_cells_in_level_order(shipped_version):
         "data_systems",
         "training_and_development",
     ]
+
+
+def test_a_published_version_is_read_once_then_served_from_the_process(
+    django_assert_num_queries, national_admin
+):
+    version = framework_version_build(version="1.0")
+    with django_assert_num_queries(6):
+        first = framework_contents_cached(version)
+    read_again = FrameworkVersion.objects.get(pk=version.pk)  # as another request would
+    with django_assert_num_queries(0):
+        again = framework_contents_cached(read_again)
+    assert again is first
+    assert [s.text for s in again.dimension("dimension_1_1").statements_list][:1] == [
+        "Statement 1 of dimension 1.1 at the early level."
+    ]
+    services.framework_version_retire(framework_version=version, actor=national_admin)
+    with django_assert_num_queries(0):  # a retired version's contents are as they were
+        assert framework_contents_cached(version) is first
+
+
+def test_a_draft_is_always_read_afresh_so_edits_show_at_once(
+    django_assert_num_queries, national_admin
+):
+    draft = framework_version_build(version="1.0", status="draft")
+    dimension = framework_contents_cached(draft).dimension("dimension_1_1")
+    services.dimension_update(dimension=dimension, actor=national_admin, name="Renamed")
+    with django_assert_num_queries(6):
+        contents = framework_contents_cached(draft)
+    assert contents.dimension("dimension_1_1").name == "Renamed"
+    services.framework_version_publish(framework_version=draft, actor=national_admin)
+    draft.refresh_from_db()
+    assert framework_contents_cached(draft).dimension("dimension_1_1").name == "Renamed"
+
+
+def test_the_cache_keeps_only_the_last_few_versions():
+    from frameworks import selectors
+
+    versions = [
+        framework_version_build(version=f"1.{n}", strands=1, dimensions_per_strand=1)
+        for n in range(selectors._CONTENTS_CACHE_SIZE + 2)
+    ]
+    for version in versions:
+        framework_contents_cached(version)
+    assert len(selectors._contents_cache) == selectors._CONTENTS_CACHE_SIZE
+    assert (versions[0].pk, "test-model", "1.0") not in selectors._contents_cache
