@@ -4,6 +4,7 @@ history rows in the same transaction (the one audited door for important writes)
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -374,7 +375,15 @@ def dimension_ratings_save(
     if not entries:
         return answer
     StatementRating.objects.bulk_create(to_create)
-    StatementRating.objects.bulk_update(to_update, ["rating"])
+    # One UPDATE per new value (there are three at most): far cheaper to build than bulk_update's
+    # CASE over every row, and still a fixed number of queries whatever the number of statements.
+    changed: dict[str, list[int]] = defaultdict(list)
+    for rating in to_update:
+        changed[rating.rating].append(rating.pk)
+    for value, ids in changed.items():
+        StatementRating.objects.filter(authority_id=answer.authority_id, pk__in=ids).update(
+            rating=value
+        )
     _touch(answer, actor, now)
     for entry in entries:
         entry.revision = answer.revision
