@@ -55,11 +55,13 @@ def assessment_get(*, authority: Authority | None, pk: Any) -> Assessment:
     if authority is None:
         raise Http404
     try:
-        return Assessment.objects.select_related(
-            "round", "framework_version", "authority", "submitted_by"
+        assessment = Assessment.objects.select_related(
+            "round", "framework_version", "submitted_by"
         ).get(authority=authority, pk=int(pk))
     except (Assessment.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
+    assessment.authority = authority  # the caller's, already loaded: no join for it
+    return assessment
 
 
 def dimension_answer_get(*, assessment: Assessment, dimension_key: str) -> DimensionAnswer:
