@@ -64,30 +64,39 @@ def assessment_get(*, authority: Authority | None, pk: Any) -> Assessment:
     return assessment
 
 
-def dimension_answer_get(*, assessment: Assessment, dimension_key: str) -> DimensionAnswer:
-    """The assessment's answer for a dimension, with its ratings loaded and its dimension taken from
-    the version's contents (`framework_contents_cached`): `answer.dimension` has `strand`, `cells`
-    and `statements_list` (statements with their level, in level order). Two queries."""
+def dimension_answer_get(
+    *, authority: Authority | None, assessment_pk: Any, dimension_key: str, people: bool = True
+) -> DimensionAnswer:
+    """The authority's answer for one dimension of one of its assessments, or 404 (another
+    authority's looks exactly like a missing one). One query for the answer with its assessment
+    (round and framework version loaded), one for its ratings. `answer.dimension` comes from the
+    version's contents (`framework_contents_cached`): it has `strand`, `cells` and
+    `statements_list` (statements with their level, in level order). `people` also loads who the
+    answer is assigned to and who last saved it, for pages that show them."""
     from frameworks.selectors import framework_contents_cached
 
-    contents = framework_contents_cached(assessment.framework_version)
-    try:
-        dimension = contents.dimension(dimension_key)
-    except KeyError:
-        raise Http404 from None
+    if authority is None:
+        raise Http404
+    related = ["assessment__round", "assessment__framework_version"]
+    if people:
+        related += ["assigned_to", "updated_by"]
     try:
         answer = (
-            DimensionAnswer.objects.select_related("assigned_to", "updated_by")
+            DimensionAnswer.objects.select_related(*related)
             .prefetch_related("ratings")
             .get(
-                authority_id=assessment.authority_id,
-                assessment=assessment,
-                dimension_id=dimension.pk,
+                authority=authority,
+                assessment_id=int(assessment_pk),
+                dimension__key=dimension_key,
             )
         )
-    except DimensionAnswer.DoesNotExist:
+        dimension = framework_contents_cached(answer.assessment.framework_version).dimension(
+            dimension_key
+        )
+    except (DimensionAnswer.DoesNotExist, KeyError, TypeError, ValueError):
         raise Http404 from None
-    answer.assessment = assessment
+    answer.authority = authority
+    answer.assessment.authority = authority
     answer.dimension = dimension
     return answer
 

@@ -28,7 +28,7 @@ from .forms import (
     RoundForm,
     statement_field_name,
 )
-from .models import Assessment, Round
+from .models import Assessment, DimensionAnswer, Round
 
 
 def _authority(request: HttpRequest):
@@ -40,6 +40,17 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     if not permissions.can_view_authority(request.user, authority):
         raise Http404
     return selectors.assessment_get(authority=authority, pk=pk)
+
+
+def _answer(request: HttpRequest, pk: int, key: str, *, people: bool = True) -> DimensionAnswer:
+    """The acting authority's answer for a dimension of one of its assessments, with the
+    assessment, or 404."""
+    authority = _authority(request)
+    if not permissions.can_view_authority(request.user, authority):
+        raise Http404
+    return selectors.dimension_answer_get(
+        authority=authority, assessment_pk=pk, dimension_key=key, people=people
+    )
 
 
 def _can_edit(request: HttpRequest, assessment: Assessment) -> bool:
@@ -157,8 +168,9 @@ def _next_url(assessment: Assessment, key: str) -> str:
 @access(AccessRule.AUTHORITY)
 @require_http_methods(["GET", "POST"])
 def dimension(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    answer = selectors.dimension_answer_get(assessment=assessment, dimension_key=key)
+    # A save that succeeds only redirects: it has no use for the people on the page.
+    answer = _answer(request, pk, key, people=request.method != "POST")
+    assessment = answer.assessment
     statements = list(answer.dimension.statements_list)
     ratings = list(answer.ratings.all())
     saved = {r.statement_id: r.rating for r in ratings}
@@ -227,8 +239,8 @@ def _grid(statements: list[Any]) -> list[tuple[Any, list[Any]]]:
 @access(AccessRule.AUTHORITY)
 @require_http_methods(["GET", "POST"])
 def dimension_level(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    answer = selectors.dimension_answer_get(assessment=assessment, dimension_key=key)
+    answer = _answer(request, pk, key)
+    assessment = answer.assessment
     statements = list(answer.dimension.statements_list)
     levels = [level for level, _ in _grid(statements)]
     suggestion = services.dimension_suggestion(answer)

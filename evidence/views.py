@@ -40,9 +40,13 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 
 
 def _answer(request: HttpRequest, pk: int, key: str) -> tuple[Assessment, DimensionAnswer]:
-    assessment = _assessment(request, pk)
-    answer = assessment_selectors.dimension_answer_get(assessment=assessment, dimension_key=key)
-    return assessment, answer
+    authority = request.acting_for.authority
+    if not permissions.can_view_authority(request.user, authority):
+        raise Http404
+    answer = assessment_selectors.dimension_answer_get(
+        authority=authority, assessment_pk=pk, dimension_key=key
+    )
+    return answer.assessment, answer
 
 
 def _editable_answer(request: HttpRequest, pk: int, key: str) -> tuple[Assessment, DimensionAnswer]:
