@@ -10,11 +10,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.access import AccessRule, access_rule_of
 
 from . import tenancy
+from .backends import has_confirmed_authenticator
 from .permissions import two_factor_required
 
 TWO_FACTOR_EXEMPT = "two_factor_exempt"
@@ -90,7 +90,7 @@ class TwoFactorMiddleware:
             return None
         if user.is_verified():  # type: ignore[union-attr]
             return None
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if has_confirmed_authenticator(user):
             return _redirect_with_next("accounts:two_factor_verify", request)
         options = getattr(request, "acting_for_options", None)
         if options is not None:

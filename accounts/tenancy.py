@@ -96,7 +96,9 @@ def options_for(user: Any) -> list[ActingFor]:
     options: list[ActingFor] = []
     if is_national_admin(user):
         options.append(ActingFor(key=NATIONAL_KEY, role=Role.NATIONAL_ADMIN))
-    assignments = AreaAssignment.objects.filter(user=user).select_related("area")
+    assignments: Any = []
+    if getattr(user, "has_area_assignments", True):  # read with the user (accounts.backends)
+        assignments = AreaAssignment.objects.filter(user=user).select_related("area")
     options.extend(
         ActingFor(key=area_key(a.area), role=Role.AREA_LEAD, area=a.area)
         for a in sorted(assignments, key=lambda a: a.area.name)

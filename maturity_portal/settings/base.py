@@ -117,7 +117,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PortalBackend",  # ModelBackend, reading two per-request facts with the user
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
