@@ -7,6 +7,11 @@ the portal needs, in the same query instead of two more:
   only for those who have some.
 
 Both are read fresh on every request, as the queries they replace were.
+
+Sessions signed in before this backend existed name Django's ModelBackend, which therefore stays
+in AUTHENTICATION_BACKENDS so that they stay signed in. It never checks a password: when this
+backend refuses the credentials it ends the search (PermissionDenied), so a wrong password is
+hashed once, not twice.
 """
 
 from __future__ import annotations
@@ -15,11 +20,18 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class PortalBackend(ModelBackend):
+    def authenticate(self, request: Any, username: Any = None, password: Any = None, **kwargs: Any):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            raise PermissionDenied  # no later backend checks the password again
+        return user
+
     def get_user(self, user_id: Any) -> Any:
         from .models import AreaAssignment
 

@@ -118,6 +118,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.PortalBackend",  # ModelBackend, reading two per-request facts with the user
+    # Only for sessions signed in before PortalBackend; it never sees a password (see there).
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

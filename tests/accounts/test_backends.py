@@ -58,3 +58,28 @@ def test_a_new_area_or_authenticator_counts_from_the_next_request(client, tenant
     response = client.get(dashboard)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_factor_verify"))
+
+
+def test_a_session_signed_in_before_the_portal_backend_stays_signed_in(client, tenants):
+    client.force_login(tenants.a.officer, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == tenants.a.officer
+
+
+def test_a_wrong_password_is_checked_once(monkeypatch, rf, tenants):
+    from django.contrib.auth import authenticate
+
+    from accounts.models import User
+
+    checks = []
+    original = User.check_password
+
+    def counting(self, raw_password):
+        checks.append(raw_password)
+        return original(self, raw_password)
+
+    monkeypatch.setattr(User, "check_password", counting)
+    request = rf.post("/accounts/sign-in/")
+    assert authenticate(request, username=tenants.a.officer.email, password="wrong") is None
+    assert checks == ["wrong"]
