@@ -68,16 +68,18 @@ def dimension_answer_get(
     *, authority: Authority | None, assessment_pk: Any, dimension_key: str, people: bool = True
 ) -> DimensionAnswer:
     """The authority's answer for one dimension of one of its assessments, or 404 (another
-    authority's looks exactly like a missing one). One query for the answer with its assessment
-    (round and framework version loaded), one for its ratings. `answer.dimension` comes from the
-    version's contents (`framework_contents_cached`): it has `strand`, `cells` and
-    `statements_list` (statements with their level, in level order). `people` also loads who the
-    answer is assigned to and who last saved it, for pages that show them."""
-    from frameworks.selectors import framework_contents_cached
+    authority's looks exactly like a missing one). One query for the answer with its assessment,
+    one for its ratings. The dimension and the assessment's framework version come from the
+    process's cache of published versions (`framework_contents_cached_by_id`): `answer.dimension`
+    has `strand`, `cells` and `statements_list` (statements with their level, in level order).
+    `people` also loads who the answer is assigned to and who last saved it, for pages that show
+    them."""
+    from frameworks.models import FrameworkVersion
+    from frameworks.selectors import framework_contents_cached_by_id
 
     if authority is None:
         raise Http404
-    related = ["assessment__round", "assessment__framework_version"]
+    related = ["assessment"]
     if people:
         related += ["assigned_to", "updated_by"]
     try:
@@ -90,13 +92,19 @@ def dimension_answer_get(
                 dimension__key=dimension_key,
             )
         )
-        dimension = framework_contents_cached(answer.assessment.framework_version).dimension(
-            dimension_key
-        )
-    except (DimensionAnswer.DoesNotExist, KeyError, TypeError, ValueError):
+        contents = framework_contents_cached_by_id(answer.assessment.framework_version_id)
+        dimension = contents.dimension(dimension_key)
+    except (
+        DimensionAnswer.DoesNotExist,
+        FrameworkVersion.DoesNotExist,
+        KeyError,
+        TypeError,
+        ValueError,
+    ):
         raise Http404 from None
     answer.authority = authority
     answer.assessment.authority = authority
+    answer.assessment.framework_version = contents.version
     answer.dimension = dimension
     return answer
 

@@ -183,11 +183,19 @@ def framework_contents_get(version: FrameworkVersion) -> FrameworkContents:
 
 
 # Published and retired versions never change (frameworks/models.py refuses every write to their
-# contents and their deletion), so each process keeps the last few it has loaded. Drafts are always
-# read afresh: a national admin edits them.
+# contents and their deletion), so each process keeps the last few it has loaded, by id. Drafts
+# are always read afresh: a national admin edits them.
 _CONTENTS_CACHE_SIZE = 8
-_contents_cache: OrderedDict[tuple[int, str, str], FrameworkContents] = OrderedDict()
+_contents_cache: OrderedDict[int, FrameworkContents] = OrderedDict()
 _contents_cache_lock = threading.Lock()
+
+
+def _contents_cache_get(version_id: int) -> FrameworkContents | None:
+    with _contents_cache_lock:
+        contents = _contents_cache.get(version_id)
+        if contents is not None:
+            _contents_cache.move_to_end(version_id)
+        return contents
 
 
 def framework_contents_cached(version: FrameworkVersion) -> FrameworkContents:
@@ -195,22 +203,29 @@ def framework_contents_cached(version: FrameworkVersion) -> FrameworkContents:
     a page that needs one dimension's statements reads no framework rows at all once warm.
 
     The objects returned are shared between requests: read them, never change or save them. Their
-    `framework_version` is the version as it was loaded, so read a version's status from the
-    caller's own `version`, not from the contents."""
+    `framework_version` (and `contents.version`) is the version as it was first loaded: its
+    content and scoring settings are those of today, its status may since have moved on from
+    published to retired. Read a version's status from a version of your own."""
     if version.is_draft or version.pk is None:
         return framework_contents_get(version)
-    key = (version.pk, version.slug, version.version)
-    with _contents_cache_lock:
-        contents = _contents_cache.get(key)
-        if contents is not None:
-            _contents_cache.move_to_end(key)
-            return contents
+    contents = _contents_cache_get(version.pk)
+    if contents is not None:
+        return contents
     contents = framework_contents_get(version)
     with _contents_cache_lock:
-        _contents_cache[key] = contents
+        _contents_cache[version.pk] = contents
         while len(_contents_cache) > _CONTENTS_CACHE_SIZE:
             _contents_cache.popitem(last=False)
     return contents
+
+
+def framework_contents_cached_by_id(version_id: int) -> FrameworkContents:
+    """`framework_contents_cached` for a version known by id: no query at all once warm. Raises
+    FrameworkVersion.DoesNotExist."""
+    contents = _contents_cache_get(version_id)
+    if contents is not None:
+        return contents
+    return framework_contents_cached(FrameworkVersion.objects.get(pk=version_id))
 
 
 def framework_contents_cache_clear() -> None:

@@ -4,6 +4,7 @@ from frameworks import services
 from frameworks.models import FrameworkVersion
 from frameworks.selectors import (
     framework_contents_cached,
+    framework_contents_cached_by_id,
     framework_contents_get,
     framework_version_default_published,
     framework_version_get_published,
@@ -95,7 +96,8 @@ def test_a_published_version_is_read_once_then_served_from_the_process(
     read_again = FrameworkVersion.objects.get(pk=version.pk)  # as another request would
     with django_assert_num_queries(0):
         again = framework_contents_cached(read_again)
-    assert again is first
+        by_id = framework_contents_cached_by_id(version.pk)
+    assert again is first and by_id is first
     assert [s.text for s in again.dimension("dimension_1_1").statements_list][:1] == [
         "Statement 1 of dimension 1.1 at the early level."
     ]
@@ -128,4 +130,13 @@ def test_the_cache_keeps_only_the_last_few_versions():
     for version in versions:
         framework_contents_cached(version)
     assert len(selectors._contents_cache) == selectors._CONTENTS_CACHE_SIZE
-    assert (versions[0].pk, "test-model", "1.0") not in selectors._contents_cache
+    assert versions[0].pk not in selectors._contents_cache
+
+
+def test_by_id_reads_the_version_once_then_nothing():
+    version = framework_version_build(version="1.0")
+    with pytest.raises(FrameworkVersion.DoesNotExist):
+        framework_contents_cached_by_id(version.pk + 1000)
+    first = framework_contents_cached_by_id(version.pk)
+    assert first.version == version
+    assert framework_contents_cached_by_id(version.pk) is first
