@@ -64,10 +64,13 @@ EDITABLE_STATUSES = frozenset({AssessmentStatus.IN_PROGRESS, AssessmentStatus.RE
 class Assessment(models.Model):
     """One authority's assessment in one round."""
 
+    # Both are searched through the indexes that start with them (Meta): no index of their own.
     authority = models.ForeignKey(
-        "accounts.Authority", on_delete=models.PROTECT, related_name="assessments"
+        "accounts.Authority", on_delete=models.PROTECT, related_name="assessments", db_index=False
     )
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments")
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="assessments", db_index=False
+    )
     framework_version = models.ForeignKey(
         "frameworks.FrameworkVersion", on_delete=models.PROTECT, related_name="assessments"
     )
@@ -114,8 +117,8 @@ class DimensionAnswer(models.Model):
     since, it is refused (no lost update)."""
 
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="dimension_answers"
+    assessment = models.ForeignKey(  # indexed first in one_answer_per_dimension
+        Assessment, on_delete=models.CASCADE, related_name="dimension_answers", db_index=False
     )
     dimension = models.ForeignKey(
         "frameworks.Dimension", on_delete=models.PROTECT, related_name="answers"
@@ -153,7 +156,9 @@ class DimensionAnswer(models.Model):
 
 class StatementRating(models.Model):
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    answer = models.ForeignKey(DimensionAnswer, on_delete=models.CASCADE, related_name="ratings")
+    answer = models.ForeignKey(  # indexed first in one_rating_per_statement
+        DimensionAnswer, on_delete=models.CASCADE, related_name="ratings", db_index=False
+    )
     statement = models.ForeignKey(
         "frameworks.Statement", on_delete=models.PROTECT, related_name="ratings"
     )
@@ -178,8 +183,8 @@ class ChecklistAnswer(models.Model):
     """The answer to one pre-model checklist item. Blank status means not answered yet."""
 
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="checklist_answers"
+    assessment = models.ForeignKey(  # indexed first in one_answer_per_item
+        Assessment, on_delete=models.CASCADE, related_name="checklist_answers", db_index=False
     )
     item = models.ForeignKey(
         "frameworks.ChecklistItem", on_delete=models.PROTECT, related_name="answers"
@@ -218,7 +223,9 @@ class HistoryEntry(models.Model):
     call, in the same transaction, as the change itself."""
 
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="history")
+    assessment = models.ForeignKey(  # indexed first in the (assessment, -at) index
+        Assessment, on_delete=models.CASCADE, related_name="history", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -263,8 +270,8 @@ class AssessmentResult(models.Model):
 
 class DimensionResult(models.Model):
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    result = models.ForeignKey(
-        AssessmentResult, on_delete=models.CASCADE, related_name="dimension_results"
+    result = models.ForeignKey(  # indexed first in one_result_per_dimension
+        AssessmentResult, on_delete=models.CASCADE, related_name="dimension_results", db_index=False
     )
     dimension = models.ForeignKey(
         "frameworks.Dimension", on_delete=models.PROTECT, related_name="+"
@@ -291,8 +298,8 @@ class DimensionResult(models.Model):
 
 class StrandResult(models.Model):
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    result = models.ForeignKey(
-        AssessmentResult, on_delete=models.CASCADE, related_name="strand_results"
+    result = models.ForeignKey(  # indexed first in one_result_per_strand
+        AssessmentResult, on_delete=models.CASCADE, related_name="strand_results", db_index=False
     )
     strand = models.ForeignKey("frameworks.Strand", on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
