@@ -6,6 +6,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import ChecklistStatus, Round
 from .scoring import LEVELS, Rating
@@ -207,6 +208,14 @@ class DateField(DateInputField):
     def __init__(self, *, messages: dict[str, str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error_messages.update(messages)
+
+    def compress(self, data_list: Any) -> Any:
+        # The library turns only ValueError into a message; a number too large for a date
+        # (OverflowError) would escape as a 500. Either way, say which date is wrong.
+        try:
+            return super().compress(data_list)
+        except (ValidationError, OverflowError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class RoundForm(forms.Form):

@@ -318,6 +318,34 @@ def test_national_admins_open_rounds_and_others_get_404(client, tenants, version
     assert "2027 to 2028" in client.get(url).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [("31", "2", "2027"), ("1", "4", "99999999999999999999"), ("99999999999999999999", "1", "1")],
+    ids=["no-such-day", "year-too-large-for-a-date", "day-too-large-for-a-number"],
+)
+def test_a_round_date_that_is_not_a_real_date_is_named_not_a_500(
+    client, tenants, version, day, month, year
+):
+    signed_in(client, tenants.national_admin)
+    response = client.post(
+        reverse("assessments:round_manage"),
+        {
+            "name": "2027 to 2028",
+            "framework_version": version.pk,
+            "opens_on_0": day,
+            "opens_on_1": month,
+            "opens_on_2": year,
+            "closes_on_0": "31",
+            "closes_on_1": "3",
+            "closes_on_2": "2028",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "Enter the opening date as a real date" in page
+
+
 def test_a_dimension_save_runs_a_constant_number_of_queries_and_reads_nothing_twice(
     client, tenants, assessment, django_assert_max_num_queries
 ):
