@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import SimpleLazyObject
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import (
     BaseAuthentication,
     SessionAuthentication,
@@ -24,6 +23,7 @@ from rest_framework.authentication import (
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts import tenancy
+from accounts.backends import has_confirmed_authenticator
 from accounts.permissions import two_factor_required
 
 from . import selectors, services
@@ -90,7 +90,7 @@ class PortalSessionAuthentication(SessionAuthentication):
         is_verified = getattr(user, "is_verified", None)
         if is_verified is None or is_verified():
             return result
-        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        has_device = has_confirmed_authenticator(user)
         if two_factor_required(user) or has_device:
             return None  # two-factor sign-in not finished: anonymous for the API
         return result

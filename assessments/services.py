@@ -211,27 +211,19 @@ def _assessment_create(
 
 
 def _lock_answer(answer: DimensionAnswer) -> DimensionAnswer:
-    """The answer read again under a row lock, with its assessment as it is now. The dimension (and
-    the assessment's framework version, which never changes) are carried over from `answer` when
-    it has them loaded: a dimension of a published version never changes either."""
+    """The answer read again under a row lock, with its assessment as it is now. The dimension and
+    the assessment's framework version, which never change, are carried over from `answer` when it
+    has them loaded."""
     loaded = answer._state.fields_cache
-    version = None
-    if "assessment" in loaded and "framework_version" in answer.assessment._state.fields_cache:
-        version = answer.assessment.framework_version
-    related = ["assessment"]
-    if "dimension" not in loaded:
-        related.append("dimension")
-    if version is None:
-        related.append("assessment__framework_version")
     locked = (
         DimensionAnswer.objects.select_for_update(of=("self",))
-        .select_related(*related)
+        .select_related("assessment", *([] if "dimension" in loaded else ["dimension"]))
         .get(pk=answer.pk, authority_id=answer.authority_id)
     )
     if "dimension" in loaded:
         locked.dimension = answer.dimension
-    if version is not None:
-        locked.assessment.framework_version = version
+    if "assessment" in loaded and "framework_version" in answer.assessment._state.fields_cache:
+        locked.assessment.framework_version = answer.assessment.framework_version
     if not locked.assessment.is_editable:
         raise NotEditable(locked.assessment)
     return locked

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from accounts.backends import has_confirmed_authenticator
 from accounts.forms import (
     PasswordChangeForm,
     PasswordResetForm,
@@ -48,7 +48,7 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
         user = form.get_user()
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if has_confirmed_authenticator(user):
             # The password was right; the second factor decides. Nothing is signed in yet.
             self.request.session.cycle_key()
             self.request.session[PENDING_SESSION_KEY] = {
@@ -88,7 +88,7 @@ def _verify_code(user: User, code: str) -> tuple[Any, str]:
     """The device that accepts the code and a message if none does. Digits go to the authenticator,
     anything else to the recovery codes; each device throttles its own failures."""
     if code.isdigit():
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = services.two_factor_device(user)
         wrong = "The code is not right. Enter the 6-digit code your authenticator app shows now"
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()
