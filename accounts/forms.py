@@ -10,6 +10,8 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.forms import ModelMultipleChoiceField
+
 from .models import (
     ROLE_DESCRIPTIONS,
     Area,
@@ -519,7 +521,7 @@ class AuthorityForm(forms.ModelForm):
 
 
 class AreaForm(forms.ModelForm):
-    authorities = forms.ModelMultipleChoiceField(
+    authorities = ModelMultipleChoiceField(
         label="Authorities in this area",
         queryset=Authority.objects.none(),
         required=False,

@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 
 from accounts.models import Area, Authority
+from core.forms import ModelMultipleChoiceField
 
 from .models import ComparatorGroup, PeerGroupKind
 
@@ -85,7 +86,7 @@ class HeatmapFilterForm(forms.Form):
 
 
 class ComparatorGroupForm(forms.ModelForm):
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label="Authorities in this group",
         queryset=Authority.objects.none(),
         required=False,
